@@ -1,0 +1,1 @@
+"""Sifara: digital diplomacy platform."""

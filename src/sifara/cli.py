@@ -1,0 +1,241 @@
+"""The ``sifara`` command for operators.
+
+Thin: every sub-command calls Django management commands or services.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+
+DEFAULT_SETTINGS = "sifara.settings.embedded"
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["sifara manage", *args.rest])
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup()
+    _manage("migrate", "--no-input", verbosity=0)
+    _manage("collectstatic", "--no-input", verbosity=0)
+    env = dict(os.environ)
+    python = sys.executable
+    web = subprocess.Popen(  # noqa: S603 - fixed argument list
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "sifara.wsgi:application",
+            "--bind",
+            args.bind,
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "10",
+        ],
+        env=env,
+    )
+    worker = subprocess.Popen(  # noqa: S603
+        [python, "-m", "django", "run_huey", "--workers", str(args.queue_workers)],
+        env=env,
+    )
+    children = [web, worker]
+    print(f"Sifara is serving at http://{args.bind} (Ctrl-C stops the web server and worker)")
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    exit_code = 0
+    while not stopping:
+        for child in children:
+            code = child.poll()
+            if code is not None:
+                print(f"sifara: a child process exited with {code}; stopping", file=sys.stderr)
+                stopping = True
+                exit_code = code or 1
+        time.sleep(0.5)
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM if child is web else signal.SIGINT)
+    deadline = time.monotonic() + 15
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+    print("Sifara stopped.")
+    return exit_code
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup()
+    from django.conf import settings
+
+    if settings.SETTINGS_MODULE.endswith(".production") and not args.force:
+        print(
+            "sifara demo refuses to load fictional data into a production configuration "
+            "(use --force if you really mean it)",
+            file=sys.stderr,
+        )
+        return 2
+    _manage("migrate", "--no-input", verbosity=0)
+    from sifara.directory.demo import load_demo
+
+    load_demo(out=sys.stdout)
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    _setup()
+    from sifara.audit.services import verify
+
+    result = verify()
+    if result.ok:
+        print(f"audit trail intact: {result.checked} events verified, head seal valid")
+        return 0
+    where = f"event #{result.broken_seq}" if result.broken_seq is not None else "chain head"
+    if result.broken_id is not None:
+        where += f" (row id {result.broken_id})"
+    print(
+        f"AUDIT TRAIL BROKEN at {where}: {result.reason}; "
+        f"{result.checked} events verified before it",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    from sifara.settings.env import ConfigurationError
+
+    try:
+        _setup()
+    except ConfigurationError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    deploy = args.deploy or settings.SETTINGS_MODULE.endswith(".production")
+    try:
+        call_command("check", deploy=deploy, fail_level="WARNING")
+    except SystemCheckError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    from sifara.huey import queue_ping
+
+    try:
+        queue_ping()
+    except Exception as exc:  # noqa: BLE001
+        print(f"queue unreachable: {exc}", file=sys.stderr)
+        return 1
+    db = settings.DATABASES["default"]
+    print(f"settings: {settings.SETTINGS_MODULE}")
+    print(f"database: {db['ENGINE'].rsplit('.', 1)[-1]}")
+    print(f"queue: {settings.HUEY['huey_class']}")
+    print("configuration OK")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sifara",
+        description="Sifara digital diplomacy platform: operator commands.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser(
+        "serve",
+        help="migrate, collect static files, run the web server and the background worker",
+        description="Migrate, collect static files, then run gunicorn and the Huey consumer "
+        "together; Ctrl-C stops both cleanly.",
+    )
+    serve.add_argument("--bind", default="127.0.0.1:8000", help="address:port to listen on")
+    serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    serve.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    serve.add_argument("--queue-workers", type=int, default=2, help="Huey worker threads")
+    serve.set_defaults(func=cmd_serve)
+
+    demo = sub.add_parser(
+        "demo",
+        help="load the fictional demo ministry (idempotent)",
+        description="Load the demo organisation, people and credentials. Safe to re-run.",
+    )
+    demo.add_argument("--force", action="store_true", help="allow under production settings")
+    demo.set_defaults(func=cmd_demo)
+
+    manage = sub.add_parser(
+        "manage",
+        help="run any Django management command",
+        description="Run any Django management command, e.g. `sifara manage migrate`.",
+        add_help=False,
+    )
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+
+    audit = sub.add_parser("audit", help="audit trail commands", description="Audit trail.")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="COMMAND")
+    verify = audit_sub.add_parser(
+        "verify",
+        help="prove the audit trail has not been rewritten",
+        description="Walk the hash chain and check the sealed head. Exits 1 and names the "
+        "first broken event if anything was changed, deleted or reordered.",
+    )
+    verify.set_defaults(func=cmd_audit_verify)
+
+    check = sub.add_parser(
+        "check",
+        help="check the configuration (with --deploy: production checks)",
+        description="Load the settings, run Django's system checks and reach the queue.",
+    )
+    check.add_argument("--deploy", action="store_true", help="include production checks")
+    check.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if argv and argv[0] == "manage":
+        # Everything after `manage` goes to Django untouched (including --help).
+        args = argparse.Namespace(rest=argv[1:], func=cmd_manage)
+    else:
+        args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Localised numbers and dates for the active language (CLDR data via Babel).
+
+Arabic uses the Arabic-Indic digits and month names of CLDR's ``ar`` locale;
+English uses ``en``. Times are shown in the zone asked for (a mission's or the
+viewer's); they are stored in UTC.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime, tzinfo
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from django.utils import timezone
+from django.utils.translation import get_language
+
+
+def active_locale() -> str:
+    return "ar" if (get_language() or "ar").startswith("ar") else "en"
+
+
+def format_number(value: int | float | None) -> str:
+    if value is None:
+        return ""
+    return babel_numbers.format_decimal(value, locale=active_locale())
+
+
+def _zone(tz: str | tzinfo | None) -> tzinfo:
+    if tz is None or tz == "":
+        return timezone.get_current_timezone()
+    if isinstance(tz, str):
+        return zoneinfo.ZoneInfo(tz)
+    return tz
+
+
+def format_datetime(value: datetime | None, tz: str | tzinfo | None = None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    return babel_dates.format_datetime(value, format=fmt, tzinfo=_zone(tz), locale=active_locale())
+
+
+def format_date(value: date | datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = value.date()
+    return babel_dates.format_date(value, format=fmt, locale=active_locale())
+
+
+def format_time(value: datetime | None, tz: str | tzinfo | None = None) -> str:
+    if value is None:
+        return ""
+    return babel_dates.format_time(value, format="short", tzinfo=_zone(tz), locale=active_locale())
+
+
+def utc_offset_label(tz: str, at: datetime | None = None) -> str:
+    """``UTC+03:00`` style label for a zone at a moment."""
+    moment = (at or timezone.now()).astimezone(zoneinfo.ZoneInfo(tz))
+    offset = moment.utcoffset()
+    total = int(offset.total_seconds()) if offset else 0
+    sign = "+" if total >= 0 else "-"
+    hours, minutes = divmod(abs(total) // 60, 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"

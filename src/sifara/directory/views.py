@@ -1,0 +1,207 @@
+"""Directory pages: browse units and people; administrators manage them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sifara.core import policy
+from sifara.core.errors import ApplicationError, PermissionDeniedError
+from sifara.directory import selectors, services
+from sifara.directory.forms import (
+    AccessForm,
+    MembershipForm,
+    PersonCreateForm,
+    PersonFilterForm,
+    UnitFilterForm,
+    UnitForm,
+)
+from sifara.directory.models import Membership, User
+
+
+def _page(request: HttpRequest, items: Any, per_page: int = 25) -> Any:
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def _require(request: HttpRequest, capability: str) -> None:
+    if not policy.can(request.user, capability):
+        raise PermissionDeniedError(_("You do not have permission to do this."), status_code=403)
+
+
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    form = UnitFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        country = form.cleaned_data.get("country")
+        filters = {
+            "query": form.cleaned_data.get("q") or "",
+            "kind": form.cleaned_data.get("kind") or "",
+            "country": country.code if country else "",
+        }
+    units = selectors.unit_list_for_user(user=request.user, **filters)  # type: ignore[arg-type]
+    context = {"form": form, "page_obj": _page(request, units)}
+    template = "directory/partials/unit_table.html" if request.htmx else "directory/unit_list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = selectors.unit_get_for_user(user=request.user, unit_id=unit_id)  # type: ignore[arg-type]
+    context = {
+        "unit": unit,
+        "members": selectors.unit_members_for_user(user=request.user, unit=unit),  # type: ignore[arg-type]
+        "clock": selectors.clock(unit.timezone) if unit.timezone else None,
+    }
+    return render(request, "directory/unit_detail.html", context)
+
+
+@login_required
+def unit_create(request: HttpRequest) -> HttpResponse:
+    _require(request, "directory.manage")
+    form = UnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        countries = list(data.pop("accredited_countries", []))
+        try:
+            unit = services.unit_create(actor=request.user, accredited_countries=countries, **data)  # type: ignore[arg-type]
+        except ApplicationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Unit created."))
+            return redirect("directory:unit_detail", unit_id=unit.pk)
+    return render(request, "directory/unit_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
+    _require(request, "directory.manage")
+    unit = selectors.unit_get_for_user(user=request.user, unit_id=unit_id)  # type: ignore[arg-type]
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        countries = list(data.pop("accredited_countries", []))
+        unit.refresh_from_db()
+        try:
+            services.unit_update(actor=request.user, unit=unit, accredited_countries=countries, **data)  # type: ignore[arg-type]
+        except ApplicationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Unit saved."))
+            return redirect("directory:unit_detail", unit_id=unit.pk)
+    return render(request, "directory/unit_form.html", {"form": form, "unit": unit, "creating": False})
+
+
+def _apply_errors(form: Any, exc: ApplicationError) -> None:
+    if exc.details:
+        for field, errors in exc.details.items():
+            for error in errors if isinstance(errors, list) else [errors]:
+                form.add_error(field if field in form.fields else None, str(error))
+    else:
+        form.add_error(None, str(exc.message))
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    form = PersonFilterForm(request.GET or None)
+    query, role = "", ""
+    if form.is_valid():
+        query, role = form.cleaned_data.get("q") or "", form.cleaned_data.get("role") or ""
+    people = selectors.person_list_for_user(user=request.user, query=query, role=role)  # type: ignore[arg-type]
+    context = {"form": form, "page_obj": _page(request, people)}
+    template = "directory/partials/person_table.html" if request.htmx else "directory/person_list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_get_for_user(user=request.user, person_id=person_id)  # type: ignore[arg-type]
+    can_change = policy.may_change_access(request.user, person)
+    context = {
+        "person": person,
+        "can_change": can_change,
+        "access_form": AccessForm(initial={"clearance": person.clearance, "is_active": person.is_active}),
+        "membership_form": MembershipForm(),
+    }
+    return render(request, "directory/person_detail.html", context)
+
+
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    _require(request, "directory.manage")
+    form = PersonCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person, temporary = services.person_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ApplicationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return render(
+                request,
+                "directory/person_created.html",
+                {"person": person, "temporary_password": temporary},
+            )
+    return render(request, "directory/person_form.html", {"form": form})
+
+
+def _person_for_change(request: HttpRequest, person_id: int) -> User:
+    person = selectors.person_get_for_user(user=request.user, person_id=person_id)  # type: ignore[arg-type]
+    if not policy.may_change_access(request.user, person):
+        raise PermissionDeniedError(
+            _("Only another administrator can change this person's access."), status_code=403
+        )
+    return person
+
+
+@login_required
+@require_POST
+def person_access(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person_for_change(request, person_id)
+    form = AccessForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose a valid clearance."))
+    else:
+        services.person_set_access(
+            actor=request.user,  # type: ignore[arg-type]
+            person=person,
+            clearance=form.cleaned_data["clearance"],
+            is_active=form.cleaned_data["is_active"],
+        )
+        messages.success(request, _("Access updated."))
+    return redirect("directory:person_detail", person_id=person.pk)
+
+
+@login_required
+@require_POST
+def membership_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person_for_change(request, person_id)
+    form = MembershipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose a unit and a role."))
+    else:
+        try:
+            services.membership_grant(actor=request.user, person=person, **form.cleaned_data)  # type: ignore[arg-type]
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Role granted."))
+    return redirect("directory:person_detail", person_id=person.pk)
+
+
+@login_required
+@require_POST
+def membership_remove(request: HttpRequest, person_id: int, membership_id: int) -> HttpResponse:
+    person = _person_for_change(request, person_id)
+    membership = get_object_or_404(Membership, pk=membership_id, user=person)
+    services.membership_revoke(actor=request.user, membership=membership)  # type: ignore[arg-type]
+    messages.success(request, _("Role removed."))
+    return redirect("directory:person_detail", person_id=person.pk)
+
+

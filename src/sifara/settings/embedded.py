@@ -1,0 +1,20 @@
+"""Embedded profile: one machine, SQLite (WAL) and SqliteHuey under the data directory.
+
+Keys are generated into ``$SIFARA_DATA_DIR/keys`` on first start.
+"""
+
+from __future__ import annotations
+
+from sifara.settings.base import *  # noqa: F403
+from sifara.settings.base import DATA_DIR
+from sifara.settings.keys import decode_key, file_key
+
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+_KEYS_DIR = DATA_DIR / "keys"
+SECRET_KEY = file_key(_KEYS_DIR, "secret_key", "SIFARA_SECRET_KEY")
+SIFARA_AUDIT_SEAL_KEY = decode_key(
+    "SIFARA_AUDIT_SEAL_KEY", file_key(_KEYS_DIR, "audit_seal.key", "SIFARA_AUDIT_SEAL_KEY")
+)
+SIFARA_MASTER_KEY = decode_key(
+    "SIFARA_MASTER_KEY", file_key(_KEYS_DIR, "master.key", "SIFARA_MASTER_KEY")
+)
