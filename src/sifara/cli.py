@@ -23,10 +23,10 @@ def _setup() -> None:
     django.setup()
 
 
-def _manage(*args: str) -> None:
+def _manage(*args: str, verbosity: int = 1) -> None:
     from django.core.management import call_command
 
-    call_command(*args)
+    call_command(*args, verbosity=verbosity)
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -159,7 +159,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     try:
         queue_ping()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         print(f"queue unreachable: {exc}", file=sys.stderr)
         return 1
     db = settings.DATABASES["default"]

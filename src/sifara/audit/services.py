@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
+import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +18,23 @@ from django.utils import timezone
 
 from sifara.audit.models import AuditEvent, AuditHead
 
+logger = logging.getLogger(__name__)
+
 GENESIS = "0" * 64
+#: Stored as the seal when the head was found tampered with: it never matches an
+#: HMAC, so the breach stays visible to ``verify()`` however many events follow.
+BROKEN_SEAL = "!" * 64
+
+
+def _canonical_ip(value: str | None) -> str | None:
+    """One spelling per address, whatever the database hands back (PostgreSQL's
+    ``inet`` and Django's IPv6 cleaning both rewrite some spellings)."""
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return value
 
 
 def _canonical(
@@ -35,12 +53,12 @@ def _canonical(
 ) -> bytes:
     payload = {
         "seq": seq,
-        "at": occurred_at.astimezone(timezone.UTC).isoformat(timespec="microseconds"),
+        "at": occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
         "actor": actor_id,
         "actor_label": actor_label,
         "action": action,
         "target": [target_type, target_id, target_label],
-        "ip": source_ip,
+        "ip": _canonical_ip(source_ip),
         "details": details,
         "prev": prev_hash,
     }
@@ -70,7 +88,19 @@ def _seal(seq: int, head_hash: str) -> str:
     return hmac.new(key, f"{seq}:{head_hash}".encode(), hashlib.sha256).hexdigest()
 
 
+def _valid_ip(raw: str) -> str | None:
+    try:
+        address = ipaddress.ip_address(raw.strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.scope_id:
+        return None
+    return str(address)
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address, validated and normalised (``None`` when unusable,
+    so a forged header can never make the insert fail)."""
     if request is None:
         return None
     # Behind a trusted proxy Django's SECURE_PROXY_SSL_HEADER is set; the
@@ -78,8 +108,8 @@ def client_ip(request: HttpRequest | None) -> str | None:
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+            return _valid_ip(forwarded.split(",")[0])
+    return _valid_ip(request.META.get("REMOTE_ADDR") or "")
 
 
 def _jsonable(details: dict[str, Any] | None) -> dict[str, Any]:
@@ -109,8 +139,22 @@ def record(
     clean = _jsonable(details)
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
+        tampered = False
         if head is None:
-            head = AuditHead(pk=1, seq=0, hash=GENESIS, seal=_seal(0, GENESIS))
+            last = AuditEvent.objects.order_by("-seq").first()
+            if last is None:
+                head = AuditHead(pk=1, seq=0, hash=GENESIS, seal=_seal(0, GENESIS))
+            else:
+                # The sealed head was deleted: carry on from the last stored
+                # event (so the application keeps working) but keep it broken.
+                head = AuditHead(pk=1, seq=last.seq, hash=last.hash, seal=BROKEN_SEAL)
+                tampered = True
+        elif not hmac.compare_digest(head.seal, _seal(head.seq, head.hash)):
+            # Never re-seal a head we did not seal: that would launder a
+            # truncation or rewrite done directly in the database.
+            tampered = True
+        if tampered:
+            logger.error("audit chain head seal is invalid; appending without re-sealing")
         event = AuditEvent(
             seq=head.seq + 1,
             occurred_at=timezone.now(),
@@ -127,7 +171,7 @@ def record(
         event.hash = event_hash(event)
         event.save(force_insert=True)
         head.seq, head.hash = event.seq, event.hash
-        head.seal = _seal(head.seq, head.hash)
+        head.seal = BROKEN_SEAL if tampered else _seal(head.seq, head.hash)
         head.save()
     return event
 

@@ -24,11 +24,11 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
-        return Response(
-            error_body(exc.code, str(exc.message), exc.details), status=exc.status_code
-        )
+        return Response(error_body(exc.code, str(exc.message), exc.details), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
-        details = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        details = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         return Response(
             error_body("invalid", _("The request contains invalid data."), details),
             status=status.HTTP_400_BAD_REQUEST,

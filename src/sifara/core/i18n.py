@@ -10,6 +10,7 @@ from __future__ import annotations
 import zoneinfo
 from datetime import date, datetime, tzinfo
 
+from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from django.utils import timezone
@@ -34,7 +35,9 @@ def _zone(tz: str | tzinfo | None) -> tzinfo:
     return tz
 
 
-def format_datetime(value: datetime | None, tz: str | tzinfo | None = None, fmt: str = "medium") -> str:
+def format_datetime(
+    value: datetime | None, tz: str | tzinfo | None = None, fmt: str = "medium"
+) -> str:
     if value is None:
         return ""
     return babel_dates.format_datetime(value, format=fmt, tzinfo=_zone(tz), locale=active_locale())
@@ -63,3 +66,12 @@ def utc_offset_label(tz: str, at: datetime | None = None) -> str:
     sign = "+" if total >= 0 else "-"
     hours, minutes = divmod(abs(total) // 60, 60)
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+def language_name(code: str) -> str:
+    """The name of a language (ISO 639 code) in the active language."""
+    try:
+        name = Locale.parse(active_locale()).languages.get(code)
+    except (ValueError, UnknownLocaleError):
+        name = None
+    return str(name or code)

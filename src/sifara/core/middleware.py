@@ -25,6 +25,4 @@ class ApplicationErrorMiddleware:
             if getattr(request, "htmx", False)
             else "errors/application_error.html"
         )
-        return render(
-            request, template, {"error": exception}, status=exception.status_code
-        )
+        return render(request, template, {"error": exception}, status=exception.status_code)

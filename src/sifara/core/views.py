@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -17,13 +16,14 @@ from django.views.decorators.http import require_GET
 
 from sifara import audit
 from sifara.core.api import error_body
+from sifara.core.types import AuthenticatedHttpRequest
 from sifara.directory import selectors as directory_selectors
 
 logger = logging.getLogger(__name__)
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = directory_selectors.dashboard_for_user(user=request.user)
     return render(request, "core/dashboard.html", context)
 
@@ -39,7 +39,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
         checks["database"] = "ok"
-    except Exception:  # noqa: BLE001 - any failure means unhealthy
+    except Exception:
         logger.exception("health check: database unavailable")
         checks["database"] = "unavailable"
         healthy = False
@@ -48,7 +48,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
         queue_ping()
         checks["queue"] = "ok"
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.exception("health check: queue unavailable")
         checks["queue"] = "unavailable"
         healthy = False
@@ -96,9 +96,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
-        return JsonResponse(
-            error_body("server_error", "Internal error / خطأ داخلي"), status=500
-        )
+        return JsonResponse(error_body("server_error", "Internal error / خطأ داخلي"), status=500)
     # Rendered without a request context: the template is bilingual and static.
     return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
 
@@ -114,9 +112,5 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         request,
         403,
         _("Security check failed"),
-        _(
-            "The form's security token was missing or invalid. Reload the page and try again."
-        ),
+        _("The form's security token was missing or invalid. Reload the page and try again."),
     )
-
-

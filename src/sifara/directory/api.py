@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from sifara.core.api import error_body
+from sifara.core.types import acting_user
 from sifara.directory import selectors, services
 from sifara.directory.models import Country, Membership, Role, Unit, User
 from sifara.identity.permissions import IsVerifiedUser, ScopePermission
@@ -41,7 +42,7 @@ class UnitSerializer(serializers.ModelSerializer[Unit]):
         required=False,
         error_messages={"does_not_exist": _("Unknown country code “{value}”.")},
     )
-    parent = serializers.PrimaryKeyRelatedField(
+    parent = serializers.PrimaryKeyRelatedField[Unit](  # type: ignore[assignment]
         queryset=Unit.objects.all(), required=False, allow_null=True
     )
     timezone = serializers.CharField(required=False, allow_blank=True, max_length=64)
@@ -120,7 +121,9 @@ class MembershipGrantSerializer(serializers.Serializer[Any]):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List units (HQ departments, missions, partner ministries, delegations)"),
+    list=extend_schema(
+        summary="List units (HQ departments, missions, partner ministries, delegations)"
+    ),
     retrieve=extend_schema(summary="One unit"),
     create=extend_schema(summary="Create a unit (administrators)"),
     partial_update=extend_schema(summary="Change a unit (administrators)"),
@@ -140,21 +143,25 @@ class UnitViewSet(
     def get_queryset(self) -> QuerySet[Unit]:
         params = self.request.query_params
         return selectors.unit_list_for_user(
-            user=self.request.user,  # type: ignore[arg-type]
+            user=acting_user(self.request),
             kind=params.get("kind", ""),
             country=params.get("country", ""),
             query=params.get("q", "")[:100],
         ).prefetch_related("accredited_countries")
 
     def get_object(self) -> Unit:
-        return selectors.unit_get_for_user(user=self.request.user, unit_id=int(self.kwargs["pk"]))  # type: ignore[arg-type]
+        return selectors.unit_get_for_user(
+            user=acting_user(self.request), unit_id=int(self.kwargs["pk"])
+        )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         countries = data.pop("accredited_countries", [])
-        unit = services.unit_create(actor=request.user, accredited_countries=countries, **data)  # type: ignore[arg-type]
+        unit = services.unit_create(
+            actor=acting_user(request), accredited_countries=countries, **data
+        )
         return Response(self.get_serializer(unit).data, status=201)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -163,7 +170,9 @@ class UnitViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         countries = data.pop("accredited_countries", None)
-        unit = services.unit_update(actor=request.user, unit=unit, accredited_countries=countries, **data)  # type: ignore[arg-type]
+        unit = services.unit_update(
+            actor=acting_user(request), unit=unit, accredited_countries=countries, **data
+        )
         return Response(self.get_serializer(unit).data)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -184,13 +193,15 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet[User]):
     def get_queryset(self) -> QuerySet[User]:
         params = self.request.query_params
         return selectors.person_list_for_user(
-            user=self.request.user,  # type: ignore[arg-type]
+            user=acting_user(self.request),
             query=params.get("q", "")[:100],
             role=params.get("role", ""),
         )
 
     def get_object(self) -> User:
-        return selectors.person_get_for_user(user=self.request.user, person_id=int(self.kwargs["pk"]))  # type: ignore[arg-type]
+        return selectors.person_get_for_user(
+            user=acting_user(self.request), person_id=int(self.kwargs["pk"])
+        )
 
 
 class CountryViewSet(viewsets.ReadOnlyModelViewSet[Country]):

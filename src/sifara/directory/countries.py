@@ -26,7 +26,9 @@ class CountryRow(NamedTuple):
 
 
 def iso_countries() -> Iterator[CountryRow]:
-    arabic = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"], fallback=True)
+    arabic = gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=["ar"], fallback=True
+    )
     for country in pycountry.countries:
         name_en = getattr(country, "common_name", None) or country.name
         name_ar = arabic.gettext(country.name)

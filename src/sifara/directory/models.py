@@ -35,7 +35,9 @@ WEEKDAYS = [
 def localized(obj: object, field: str) -> str:
     """Return ``<field>_ar`` or ``<field>_en`` for the active language, with fallback."""
     lang = (get_language() or "ar")[:2]
-    first, second = (f"{field}_ar", f"{field}_en") if lang == "ar" else (f"{field}_en", f"{field}_ar")
+    first, second = (
+        (f"{field}_ar", f"{field}_en") if lang == "ar" else (f"{field}_en", f"{field}_ar")
+    )
     return str(getattr(obj, first, "") or getattr(obj, second, "") or "")
 
 
@@ -143,9 +145,7 @@ class Unit(BaseModel):
                 | Q(ends_on__gte=models.F("starts_on")),
                 name="unit_ends_after_start",
             ),
-            models.CheckConstraint(
-                condition=~Q(parent=models.F("id")), name="unit_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="unit_not_own_parent"),
         ]
 
     def __str__(self) -> str:
@@ -202,14 +202,16 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(_("must change password"), default=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = SifaraUserManager()
+    objects = SifaraUserManager()  # type: ignore[misc]
 
     class Meta:
         ordering: ClassVar = ["username"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
         constraints: ClassVar = [
-            models.CheckConstraint(condition=Q(clearance__gte=0, clearance__lte=3), name="user_clearance_range"),
+            models.CheckConstraint(
+                condition=Q(clearance__gte=0, clearance__lte=3), name="user_clearance_range"
+            ),
             models.CheckConstraint(
                 condition=Q(preferred_language__in=["ar", "en"]), name="user_language_known"
             ),

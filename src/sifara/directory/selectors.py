@@ -124,7 +124,9 @@ def clock(zone: str) -> dict[str, Any]:
 
 def dashboard_for_user(*, user: User) -> dict[str, Any]:
     memberships = policy.memberships(user)
-    primary = next((m for m in memberships if m.is_primary), memberships[0] if memberships else None)
+    primary = next(
+        (m for m in memberships if m.is_primary), memberships[0] if memberships else None
+    )
     hq_zone = settings.SIFARA_HQ_TIMEZONE
     clocks = [{"label_key": "hq", **clock(hq_zone)}]
     seen = {hq_zone}

@@ -72,7 +72,9 @@ def unit_create(
     _require(actor, "directory.manage")
     unknown = set(fields) - set(UNIT_FIELDS)
     if unknown:
-        raise ApplicationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+        raise ApplicationError(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         unit = Unit(**fields)
         _validated_save(unit)
@@ -97,7 +99,9 @@ def unit_update(
     _require(actor, "directory.manage")
     unknown = set(fields) - set(UNIT_FIELDS)
     if unknown:
-        raise ApplicationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+        raise ApplicationError(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         changed = sorted(k for k, v in fields.items() if getattr(unit, k) != v)
         for key, value in fields.items():
@@ -157,19 +161,31 @@ def person_create(
 
 
 def person_update_profile(*, actor: User, person: User, **fields: Any) -> User:
-    allowed = {"email", "full_name_en", "full_name_ar", "job_title_en", "job_title_ar", "preferred_language"}
+    allowed = {
+        "email",
+        "full_name_en",
+        "full_name_ar",
+        "job_title_en",
+        "job_title_ar",
+        "preferred_language",
+    }
     if actor.pk != person.pk:
         _require(actor, "directory.manage")
     unknown = set(fields) - allowed
     if unknown:
-        raise ApplicationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+        raise ApplicationError(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         changed = sorted(k for k, v in fields.items() if getattr(person, k) != v)
         for key, value in fields.items():
             setattr(person, key, value)
         _validated_save(person)
         audit.record(
-            actor=actor, action="directory.person_updated", target=person, details={"fields": changed}
+            actor=actor,
+            action="directory.person_updated",
+            target=person,
+            details={"fields": changed},
         )
     return person
 
@@ -199,7 +215,9 @@ def person_set_access(
             person.save(update_fields=["is_active", "updated_at"])
             audit.record(
                 actor=actor,
-                action="directory.person_activated" if is_active else "directory.person_deactivated",
+                action="directory.person_activated"
+                if is_active
+                else "directory.person_deactivated",
                 target=person,
             )
     policy.forget(person)
@@ -210,9 +228,7 @@ def membership_grant(
     *, actor: User, person: User, unit: Unit, role: str, is_primary: bool = False
 ) -> Membership:
     if not policy.may_change_access(actor, person):
-        raise PermissionDeniedError(
-            _("Only another administrator can change this person's roles.")
-        )
+        raise PermissionDeniedError(_("Only another administrator can change this person's roles."))
     if role not in Role.values:
         raise ApplicationError(_("Unknown role."), details={"role": [_("Unknown role.")]})
     with transaction.atomic():
@@ -238,9 +254,7 @@ def membership_grant(
 def membership_revoke(*, actor: User, membership: Membership) -> None:
     person = membership.user
     if not policy.may_change_access(actor, person):
-        raise PermissionDeniedError(
-            _("Only another administrator can change this person's roles.")
-        )
+        raise PermissionDeniedError(_("Only another administrator can change this person's roles."))
     with transaction.atomic():
         details = {"unit": membership.unit.code, "role": membership.role}
         was_primary = membership.is_primary

@@ -7,13 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sifara.core import policy
+from sifara.core import i18n, policy
 from sifara.core.errors import ApplicationError, PermissionDeniedError
+from sifara.core.types import AuthenticatedHttpRequest
 from sifara.directory import selectors, services
 from sifara.directory.forms import (
     AccessForm,
@@ -23,20 +24,20 @@ from sifara.directory.forms import (
     UnitFilterForm,
     UnitForm,
 )
-from sifara.directory.models import Membership, User
+from sifara.directory.models import WEEKDAYS, Membership, User
 
 
-def _page(request: HttpRequest, items: Any, per_page: int = 25) -> Any:
+def _page(request: AuthenticatedHttpRequest, items: Any, per_page: int = 25) -> Any:
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
-def _require(request: HttpRequest, capability: str) -> None:
+def _require(request: AuthenticatedHttpRequest, capability: str) -> None:
     if not policy.can(request.user, capability):
         raise PermissionDeniedError(_("You do not have permission to do this."), status_code=403)
 
 
 @login_required
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UnitFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -46,32 +47,34 @@ def unit_list(request: HttpRequest) -> HttpResponse:
             "kind": form.cleaned_data.get("kind") or "",
             "country": country.code if country else "",
         }
-    units = selectors.unit_list_for_user(user=request.user, **filters)  # type: ignore[arg-type]
+    units = selectors.unit_list_for_user(user=request.user, **filters)
     context = {"form": form, "page_obj": _page(request, units)}
-    template = "directory/partials/unit_table.html" if request.htmx else "directory/unit_list.html"  # type: ignore[attr-defined]
+    template = "directory/partials/unit_table.html" if request.htmx else "directory/unit_list.html"
     return render(request, template, context)
 
 
 @login_required
-def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
-    unit = selectors.unit_get_for_user(user=request.user, unit_id=unit_id)  # type: ignore[arg-type]
+def unit_detail(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
+    unit = selectors.unit_get_for_user(user=request.user, unit_id=unit_id)
     context = {
         "unit": unit,
-        "members": selectors.unit_members_for_user(user=request.user, unit=unit),  # type: ignore[arg-type]
+        "members": selectors.unit_members_for_user(user=request.user, unit=unit),
         "clock": selectors.clock(unit.timezone) if unit.timezone else None,
+        "working_languages": [i18n.language_name(code) for code in unit.working_languages],
+        "weekend": [str(label) for day, label in WEEKDAYS if day in unit.weekend_days],
     }
     return render(request, "directory/unit_detail.html", context)
 
 
 @login_required
-def unit_create(request: HttpRequest) -> HttpResponse:
+def unit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(request, "directory.manage")
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         countries = list(data.pop("accredited_countries", []))
         try:
-            unit = services.unit_create(actor=request.user, accredited_countries=countries, **data)  # type: ignore[arg-type]
+            unit = services.unit_create(actor=request.user, accredited_countries=countries, **data)
         except ApplicationError as exc:
             _apply_errors(form, exc)
         else:
@@ -81,22 +84,26 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_edit(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
     _require(request, "directory.manage")
-    unit = selectors.unit_get_for_user(user=request.user, unit_id=unit_id)  # type: ignore[arg-type]
+    unit = selectors.unit_get_for_user(user=request.user, unit_id=unit_id)
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         countries = list(data.pop("accredited_countries", []))
         unit.refresh_from_db()
         try:
-            services.unit_update(actor=request.user, unit=unit, accredited_countries=countries, **data)  # type: ignore[arg-type]
+            services.unit_update(
+                actor=request.user, unit=unit, accredited_countries=countries, **data
+            )
         except ApplicationError as exc:
             _apply_errors(form, exc)
         else:
             messages.success(request, _("Unit saved."))
             return redirect("directory:unit_detail", unit_id=unit.pk)
-    return render(request, "directory/unit_form.html", {"form": form, "unit": unit, "creating": False})
+    return render(
+        request, "directory/unit_form.html", {"form": form, "unit": unit, "creating": False}
+    )
 
 
 def _apply_errors(form: Any, exc: ApplicationError) -> None:
@@ -109,37 +116,41 @@ def _apply_errors(form: Any, exc: ApplicationError) -> None:
 
 
 @login_required
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PersonFilterForm(request.GET or None)
     query, role = "", ""
     if form.is_valid():
         query, role = form.cleaned_data.get("q") or "", form.cleaned_data.get("role") or ""
-    people = selectors.person_list_for_user(user=request.user, query=query, role=role)  # type: ignore[arg-type]
+    people = selectors.person_list_for_user(user=request.user, query=query, role=role)
     context = {"form": form, "page_obj": _page(request, people)}
-    template = "directory/partials/person_table.html" if request.htmx else "directory/person_list.html"  # type: ignore[attr-defined]
+    template = (
+        "directory/partials/person_table.html" if request.htmx else "directory/person_list.html"
+    )
     return render(request, template, context)
 
 
 @login_required
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = selectors.person_get_for_user(user=request.user, person_id=person_id)  # type: ignore[arg-type]
+def person_detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_get_for_user(user=request.user, person_id=person_id)
     can_change = policy.may_change_access(request.user, person)
     context = {
         "person": person,
         "can_change": can_change,
-        "access_form": AccessForm(initial={"clearance": person.clearance, "is_active": person.is_active}),
+        "access_form": AccessForm(
+            initial={"clearance": person.clearance, "is_active": person.is_active}
+        ),
         "membership_form": MembershipForm(),
     }
     return render(request, "directory/person_detail.html", context)
 
 
 @login_required
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(request, "directory.manage")
     form = PersonCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            person, temporary = services.person_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            person, temporary = services.person_create(actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
             _apply_errors(form, exc)
         else:
@@ -151,8 +162,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/person_form.html", {"form": form})
 
 
-def _person_for_change(request: HttpRequest, person_id: int) -> User:
-    person = selectors.person_get_for_user(user=request.user, person_id=person_id)  # type: ignore[arg-type]
+def _person_for_change(request: AuthenticatedHttpRequest, person_id: int) -> User:
+    person = selectors.person_get_for_user(user=request.user, person_id=person_id)
     if not policy.may_change_access(request.user, person):
         raise PermissionDeniedError(
             _("Only another administrator can change this person's access."), status_code=403
@@ -162,14 +173,14 @@ def _person_for_change(request: HttpRequest, person_id: int) -> User:
 
 @login_required
 @require_POST
-def person_access(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_access(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = _person_for_change(request, person_id)
     form = AccessForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please choose a valid clearance."))
     else:
         services.person_set_access(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             person=person,
             clearance=form.cleaned_data["clearance"],
             is_active=form.cleaned_data["is_active"],
@@ -180,14 +191,14 @@ def person_access(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_add(request: HttpRequest, person_id: int) -> HttpResponse:
+def membership_add(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = _person_for_change(request, person_id)
     form = MembershipForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please choose a unit and a role."))
     else:
         try:
-            services.membership_grant(actor=request.user, person=person, **form.cleaned_data)  # type: ignore[arg-type]
+            services.membership_grant(actor=request.user, person=person, **form.cleaned_data)
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
         else:
@@ -197,11 +208,11 @@ def membership_add(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_remove(request: HttpRequest, person_id: int, membership_id: int) -> HttpResponse:
+def membership_remove(
+    request: AuthenticatedHttpRequest, person_id: int, membership_id: int
+) -> HttpResponse:
     person = _person_for_change(request, person_id)
     membership = get_object_or_404(Membership, pk=membership_id, user=person)
-    services.membership_revoke(actor=request.user, membership=membership)  # type: ignore[arg-type]
+    services.membership_revoke(actor=request.user, membership=membership)
     messages.success(request, _("Role removed."))
     return redirect("directory:person_detail", person_id=person.pk)
-
-

@@ -13,7 +13,7 @@ from sifara.settings.base import *  # noqa: F403
 from sifara.settings.base import HUEY, PACKAGE_DIR
 
 DATA_DIR = Path(tempfile.mkdtemp(prefix="sifara-test-"))
-SECRET_KEY = "test-secret-key-not-for-production-0123456789-abcdefghijklmnop"  # noqa: S105
+SECRET_KEY = "test-secret-key-not-for-production-0123456789-abcdefghijklmnop"
 SIFARA_AUDIT_SEAL_KEY = b"a" * 32
 SIFARA_MASTER_KEY = b"m" * 32
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

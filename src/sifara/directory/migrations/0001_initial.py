@@ -3,141 +3,425 @@
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import sifara.directory.models
 from django.conf import settings
 from django.db import migrations, models
 
+import sifara.directory.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Country',
+            name="Country",
             fields=[
-                ('code', models.CharField(max_length=2, primary_key=True, serialize=False, verbose_name='ISO code')),
-                ('alpha3', models.CharField(max_length=3, unique=True, verbose_name='ISO alpha-3')),
-                ('numeric', models.CharField(max_length=3, verbose_name='ISO numeric')),
-                ('name_en', models.CharField(max_length=120, verbose_name='name (English)')),
-                ('name_ar', models.CharField(max_length=120, verbose_name='name (Arabic)')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=2, primary_key=True, serialize=False, verbose_name="ISO code"
+                    ),
+                ),
+                ("alpha3", models.CharField(max_length=3, unique=True, verbose_name="ISO alpha-3")),
+                ("numeric", models.CharField(max_length=3, verbose_name="ISO numeric")),
+                ("name_en", models.CharField(max_length=120, verbose_name="name (English)")),
+                ("name_ar", models.CharField(max_length=120, verbose_name="name (Arabic)")),
             ],
             options={
-                'verbose_name': 'country',
-                'verbose_name_plural': 'countries',
-                'ordering': ['name_en'],
+                "verbose_name": "country",
+                "verbose_name_plural": "countries",
+                "ordering": ["name_en"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('full_name_en', models.CharField(blank=True, max_length=200, verbose_name='full name (English)')),
-                ('full_name_ar', models.CharField(blank=True, max_length=200, verbose_name='full name (Arabic)')),
-                ('job_title_en', models.CharField(blank=True, max_length=200, verbose_name='job title (English)')),
-                ('job_title_ar', models.CharField(blank=True, max_length=200, verbose_name='job title (Arabic)')),
-                ('clearance', models.PositiveSmallIntegerField(choices=[(0, 'Unclassified'), (1, 'Restricted'), (2, 'Confidential'), (3, 'Secret')], default=0, verbose_name='clearance')),
-                ('preferred_language', models.CharField(choices=[('ar', 'العربية'), ('en', 'English')], default='ar', max_length=5, verbose_name='preferred language')),
-                ('must_change_password', models.BooleanField(default=False, verbose_name='must change password')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "full_name_en",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="full name (English)"
+                    ),
+                ),
+                (
+                    "full_name_ar",
+                    models.CharField(blank=True, max_length=200, verbose_name="full name (Arabic)"),
+                ),
+                (
+                    "job_title_en",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="job title (English)"
+                    ),
+                ),
+                (
+                    "job_title_ar",
+                    models.CharField(blank=True, max_length=200, verbose_name="job title (Arabic)"),
+                ),
+                (
+                    "clearance",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Unclassified"),
+                            (1, "Restricted"),
+                            (2, "Confidential"),
+                            (3, "Secret"),
+                        ],
+                        default=0,
+                        verbose_name="clearance",
+                    ),
+                ),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        choices=[("ar", "العربية"), ("en", "English")],
+                        default="ar",
+                        max_length=5,
+                        verbose_name="preferred language",
+                    ),
+                ),
+                (
+                    "must_change_password",
+                    models.BooleanField(default=False, verbose_name="must change password"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['username'],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["username"],
             },
             managers=[
-                ('objects', sifara.directory.models.SifaraUserManager()),
+                ("objects", sifara.directory.models.SifaraUserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='code')),
-                ('kind', models.CharField(choices=[('hq_department', 'HQ department'), ('embassy', 'Embassy'), ('consulate_general', 'Consulate-general'), ('consulate', 'Consulate'), ('permanent_mission', 'Permanent mission'), ('honorary_consulate', 'Honorary consulate'), ('partner_ministry', 'Partner ministry'), ('delegation', 'Delegation')], db_index=True, max_length=32, verbose_name='kind')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('name_ar', models.CharField(max_length=200, verbose_name='name (Arabic)')),
-                ('city_en', models.CharField(blank=True, max_length=120, verbose_name='city (English)')),
-                ('city_ar', models.CharField(blank=True, max_length=120, verbose_name='city (Arabic)')),
-                ('timezone', models.CharField(blank=True, max_length=64, validators=[sifara.directory.models.validate_timezone], verbose_name='time zone')),
-                ('organisation', models.CharField(blank=True, help_text='For a permanent mission: the organisation it is accredited to.', max_length=200, verbose_name='international organisation')),
-                ('working_languages', models.JSONField(blank=True, default=list, verbose_name='working languages')),
-                ('weekend_days', models.JSONField(blank=True, default=list, verbose_name='weekend days')),
-                ('starts_on', models.DateField(blank=True, null=True, verbose_name='starts on')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='ends on')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('accredited_countries', models.ManyToManyField(blank=True, related_name='accredited_missions', to='directory.country', verbose_name='non-resident accreditation')),
-                ('host_country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='missions', to='directory.country', verbose_name='host country')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='directory.unit', verbose_name='parent unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="code")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("hq_department", "HQ department"),
+                            ("embassy", "Embassy"),
+                            ("consulate_general", "Consulate-general"),
+                            ("consulate", "Consulate"),
+                            ("permanent_mission", "Permanent mission"),
+                            ("honorary_consulate", "Honorary consulate"),
+                            ("partner_ministry", "Partner ministry"),
+                            ("delegation", "Delegation"),
+                        ],
+                        db_index=True,
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("name_ar", models.CharField(max_length=200, verbose_name="name (Arabic)")),
+                (
+                    "city_en",
+                    models.CharField(blank=True, max_length=120, verbose_name="city (English)"),
+                ),
+                (
+                    "city_ar",
+                    models.CharField(blank=True, max_length=120, verbose_name="city (Arabic)"),
+                ),
+                (
+                    "timezone",
+                    models.CharField(
+                        blank=True,
+                        max_length=64,
+                        validators=[sifara.directory.models.validate_timezone],
+                        verbose_name="time zone",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.CharField(
+                        blank=True,
+                        help_text="For a permanent mission: the organisation it is accredited to.",
+                        max_length=200,
+                        verbose_name="international organisation",
+                    ),
+                ),
+                (
+                    "working_languages",
+                    models.JSONField(blank=True, default=list, verbose_name="working languages"),
+                ),
+                (
+                    "weekend_days",
+                    models.JSONField(blank=True, default=list, verbose_name="weekend days"),
+                ),
+                ("starts_on", models.DateField(blank=True, null=True, verbose_name="starts on")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="ends on")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "accredited_countries",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="accredited_missions",
+                        to="directory.country",
+                        verbose_name="non-resident accreditation",
+                    ),
+                ),
+                (
+                    "host_country",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="missions",
+                        to="directory.country",
+                        verbose_name="host country",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="directory.unit",
+                        verbose_name="parent unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit',
-                'verbose_name_plural': 'units',
-                'ordering': ['kind', 'name_en'],
+                "verbose_name": "unit",
+                "verbose_name_plural": "units",
+                "ordering": ["kind", "name_en"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('role', models.CharField(choices=[('administrator', 'Administrator'), ('head_of_mission', 'Head of mission'), ('diplomat', 'Diplomat'), ('digital_officer', 'Digital officer'), ('consular_officer', 'Consular officer'), ('analyst', 'Analyst'), ('liaison', 'Partner-ministry liaison'), ('read_only', 'Read-only')], max_length=32, verbose_name='role')),
-                ('is_primary', models.BooleanField(default=False, verbose_name='primary unit')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='person')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='directory.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("administrator", "Administrator"),
+                            ("head_of_mission", "Head of mission"),
+                            ("diplomat", "Diplomat"),
+                            ("digital_officer", "Digital officer"),
+                            ("consular_officer", "Consular officer"),
+                            ("analyst", "Analyst"),
+                            ("liaison", "Partner-ministry liaison"),
+                            ("read_only", "Read-only"),
+                        ],
+                        max_length=32,
+                        verbose_name="role",
+                    ),
+                ),
+                ("is_primary", models.BooleanField(default=False, verbose_name="primary unit")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="directory.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['unit__name_en', 'role'],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["unit__name_en", "role"],
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('clearance__gte', 0), ('clearance__lte', 3)), name='user_clearance_range'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("clearance__gte", 0), ("clearance__lte", 3)),
+                name="user_clearance_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('preferred_language__in', ['ar', 'en'])), name='user_language_known'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("preferred_language__in", ["ar", "en"])),
+                name="user_language_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ('embassy', 'consulate_general', 'consulate', 'permanent_mission', 'honorary_consulate')), _negated=True), models.Q(('host_country__isnull', False), models.Q(('timezone', ''), _negated=True), models.Q(('city_en', ''), _negated=True)), _connector='OR'), name='unit_mission_has_country_city_timezone'),
+            model_name="unit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        (
+                            "kind__in",
+                            (
+                                "embassy",
+                                "consulate_general",
+                                "consulate",
+                                "permanent_mission",
+                                "honorary_consulate",
+                            ),
+                        ),
+                        _negated=True,
+                    ),
+                    models.Q(
+                        ("host_country__isnull", False),
+                        models.Q(("timezone", ""), _negated=True),
+                        models.Q(("city_en", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="unit_mission_has_country_city_timezone",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('starts_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='unit_ends_after_start'),
+            model_name="unit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True),
+                    ("starts_on__isnull", True),
+                    ("ends_on__gte", models.F("starts_on")),
+                    _connector="OR",
+                ),
+                name="unit_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='unit_not_own_parent'),
+            model_name="unit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("id")), _negated=True),
+                name="unit_not_own_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'unit', 'role'), name='membership_unique_role'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "unit", "role"), name="membership_unique_role"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_primary', True)), fields=('user',), name='membership_one_primary'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_primary", True)),
+                fields=("user",),
+                name="membership_one_primary",
+            ),
         ),
     ]
