@@ -1,12 +1,11 @@
-# TEMPORARY: being implemented (audit helper replaces this file).
-from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
+
+from sifara.audit import views
 
 app_name = "audit"
 
-
-def _todo(request: HttpRequest) -> HttpResponse:
-    raise Http404
-
-
-urlpatterns = [path("", _todo, name="event_list")]
+urlpatterns = [
+    path("", views.event_list, name="event_list"),
+    path("export.csv", views.event_export, name="event_export"),
+    path("verify/", views.chain_status, name="chain_status"),
+]

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext_lazy as _
 
-from sifara.core import policy
+from sifara.core import i18n, policy
 
 # Modules of the platform that later issues add; shown greyed out until installed.
 UPCOMING_MODULES = [
@@ -31,4 +31,5 @@ def sifara(request: HttpRequest) -> dict[str, Any]:
         "can_manage_directory": bool(user and policy.can(user, "directory.manage")),
         "can_view_audit": bool(user and policy.can(user, "audit.view")),
         "upcoming_modules": UPCOMING_MODULES,
+        "NUMBERING": i18n.numbering_system(),
     }

@@ -1,8 +1,9 @@
 """Localised numbers and dates for the active language (CLDR data via Babel).
 
-Arabic uses the Arabic-Indic digits and month names of CLDR's ``ar`` locale;
-English uses ``en``. Times are shown in the zone asked for (a mission's or the
-viewer's); they are stored in UTC.
+Arabic uses CLDR's ``ar`` month names, separators and AM/PM markers; its digits
+are Arabic-Indic (٠١٢٣…) or Latin as ``SIFARA_ARABIC_DIGITS`` says (``arab`` by
+default). English uses ``en``. Times are shown in the zone asked for (a
+mission's or the viewer's); they are stored in UTC.
 """
 
 from __future__ import annotations
@@ -13,18 +14,33 @@ from datetime import date, datetime, tzinfo
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language
+
+
+_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
 def active_locale() -> str:
     return "ar" if (get_language() or "ar").startswith("ar") else "en"
 
 
+def numbering_system() -> str:
+    """``arab`` or ``latn``: the digits used for the active language."""
+    if active_locale() == "ar" and settings.SIFARA_ARABIC_DIGITS == "arab":
+        return "arab"
+    return "latn"
+
+
+def _digits(text: str) -> str:
+    return text.translate(_ARABIC_INDIC) if numbering_system() == "arab" else text
+
+
 def format_number(value: int | float | None) -> str:
     if value is None:
         return ""
-    return babel_numbers.format_decimal(value, locale=active_locale())
+    return _digits(babel_numbers.format_decimal(value, locale=active_locale()))
 
 
 def _zone(tz: str | tzinfo | None) -> tzinfo:
@@ -35,27 +51,29 @@ def _zone(tz: str | tzinfo | None) -> tzinfo:
     return tz
 
 
-def format_datetime(
-    value: datetime | None, tz: str | tzinfo | None = None, fmt: str = "medium"
-) -> str:
+def format_datetime(value: datetime | None, tz: str | tzinfo | None = None) -> str:
+    """``22 نوفمبر 2026 9:40 م`` / ``November 22, 2026 9:40 PM`` in zone ``tz``."""
     if value is None:
         return ""
-    return babel_dates.format_datetime(value, format=fmt, tzinfo=_zone(tz), locale=active_locale())
+    local = value.astimezone(_zone(tz))
+    return f"{format_date(local.replace(tzinfo=None))} {format_time(value, tz)}"
 
 
-def format_date(value: date | datetime | None, fmt: str = "medium") -> str:
+def format_date(value: date | datetime | None, fmt: str = "long") -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         value = value.date()
-    return babel_dates.format_date(value, format=fmt, locale=active_locale())
+    return _digits(babel_dates.format_date(value, format=fmt, locale=active_locale()))
 
 
 def format_time(value: datetime | None, tz: str | tzinfo | None = None) -> str:
     if value is None:
         return ""
-    return babel_dates.format_time(value, format="short", tzinfo=_zone(tz), locale=active_locale())
+    return _digits(
+        babel_dates.format_time(value, format="short", tzinfo=_zone(tz), locale=active_locale())
+    )
 
 
 def utc_offset_label(tz: str, at: datetime | None = None) -> str:

@@ -818,6 +818,9 @@ def load_people(units: dict[str, Unit]) -> list[tuple[User, str, list[str], list
 
 
 def load_demo(*, out: TextIO) -> None:
+    from sifara.directory.services import countries_sync
+
+    countries_sync()
     units = load_organisation()
     people = load_people(units)
     missions = sum(1 for u in units.values() if u.is_mission)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sifara.core.forms import BootstrapMixin
@@ -32,10 +33,13 @@ class UnitFilterForm(BootstrapMixin, forms.Form):
         required=False,
         choices=[("", _("All kinds")), ("mission", _("All missions")), *UnitKind.choices],
     )
+    # Only countries where the ministry is present (host or accreditation).
     country = forms.ModelChoiceField(
         label=_("Country"),
         required=False,
-        queryset=Country.objects.all(),
+        queryset=Country.objects.filter(
+            Q(missions__isnull=False) | Q(accredited_missions__isnull=False)
+        ).distinct(),
         empty_label=_("All countries"),
     )
 

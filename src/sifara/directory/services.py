@@ -266,3 +266,23 @@ def membership_revoke(*, actor: User, membership: Membership) -> None:
                 successor.save(update_fields=["is_primary", "updated_at"])
         audit.record(actor=actor, action="directory.role_revoked", target=person, details=details)
     policy.forget(person)
+
+
+def countries_sync() -> int:
+    """Create or update the ISO 3166-1 countries from pycountry; returns how many."""
+    from sifara.directory.countries import iso_countries
+
+    count = 0
+    with transaction.atomic():
+        for row in iso_countries():
+            Country.objects.update_or_create(
+                code=row.code,
+                defaults={
+                    "alpha3": row.alpha3,
+                    "numeric": row.numeric,
+                    "name_en": row.name_en,
+                    "name_ar": row.name_ar,
+                },
+            )
+            count += 1
+    return count

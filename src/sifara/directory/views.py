@@ -48,7 +48,8 @@ def unit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "country": country.code if country else "",
         }
     units = selectors.unit_list_for_user(user=request.user, **filters)
-    context = {"form": form, "page_obj": _page(request, units)}
+    countries = sorted(form.fields["country"].queryset, key=lambda country: country.name)  # type: ignore[attr-defined]
+    context = {"form": form, "page_obj": _page(request, units), "countries": countries}
     template = "directory/partials/unit_table.html" if request.htmx else "directory/unit_list.html"
     return render(request, template, context)
 

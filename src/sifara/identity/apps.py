@@ -6,3 +6,6 @@ class IdentityConfig(AppConfig):
     name = "sifara.identity"
     label = "identity"
     verbose_name = _("Identity")
+
+    def ready(self) -> None:
+        from sifara.identity import schema  # noqa: F401  (registers OpenAPI extensions)

@@ -47,12 +47,15 @@ class SessionPolicyMiddleware:
         if user.is_authenticated:
             login_at = request.session.get(SESSION_LOGIN_AT)
             max_age = timedelta(hours=settings.SIFARA_SESSION_MAX_HOURS)
-            if login_at is None or timezone.now().timestamp() - float(login_at) > max_age.total_seconds():
+            if (
+                login_at is None
+                or timezone.now().timestamp() - float(login_at) > max_age.total_seconds()
+            ):
                 logout(request)
                 translation.activate(translation.get_language() or settings.LANGUAGE_CODE)
                 return redirect(f"{reverse('identity:login')}?expired=1")
             if not request.path.startswith(_OPEN_PREFIXES):
-                if not user.is_verified():  # type: ignore[union-attr]
+                if not getattr(user, "is_verified", lambda: False)():
                     return redirect("identity:otp")
                 if getattr(user, "must_change_password", False):
                     return redirect("identity:password_change")

@@ -41,7 +41,8 @@ class ApiToken(BaseModel):
         verbose_name_plural = _("API tokens")
         constraints: ClassVar = [
             models.CheckConstraint(
-                condition=Q(expires_at__gt=models.F("created_at")), name="apitoken_expires_after_creation"
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="apitoken_expires_after_creation",
             )
         ]
 

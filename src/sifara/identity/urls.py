@@ -1,15 +1,19 @@
-# TEMPORARY: being implemented (identity helper replaces this file).
-from django.http import Http404, HttpRequest, HttpResponse
+"""Identity pages, mounted at ``/identity/``."""
+
 from django.urls import path
+
+from sifara.identity import views
 
 app_name = "identity"
 
-
-def _todo(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
-
-
 urlpatterns = [
-    path(f"{name}/", _todo, name=name)
-    for name in ["login", "logout", "otp", "language", "token_list", "password_change"]
+    path("login/", views.login_view, name="login"),
+    path("otp/", views.otp_view, name="otp"),
+    path("otp/enrol/", views.otp_enrol_view, name="otp_enrol"),
+    path("logout/", views.logout_view, name="logout"),
+    path("language/", views.language_view, name="language"),
+    path("password/", views.password_change_view, name="password_change"),
+    path("tokens/", views.token_list_view, name="token_list"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token_revoke"),
+    path("people/<int:person_id>/reset/", views.person_reset_view, name="person_reset"),
 ]

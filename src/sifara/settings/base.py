@@ -13,7 +13,14 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from sifara.settings.env import env_bool, env_int, env_list, env_path, env_str
+from sifara.settings.env import (
+    ConfigurationError,
+    env_bool,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+)
 
 # Lets `ModelAdmin[Model]`, `QuerySet[Model]` etc. be subscripted at run time.
 django_stubs_ext.monkeypatch()
@@ -190,6 +197,9 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+SIFARA_ARABIC_DIGITS = env_str("SIFARA_ARABIC_DIGITS", "arab") or "arab"
+if SIFARA_ARABIC_DIGITS not in {"arab", "latn"}:
+    raise ConfigurationError("SIFARA_ARABIC_DIGITS must be 'arab' or 'latn'")
 SIFARA_HQ_TIMEZONE = env_str("SIFARA_HQ_TIMEZONE", "Asia/Riyadh") or "Asia/Riyadh"
 SIFARA_MINISTRY_NAME_EN = env_str(
     "SIFARA_MINISTRY_NAME_EN", "Ministry of Foreign Affairs (demonstration)"

@@ -4,42 +4,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(unique=True, verbose_name='sequence')),
-                ('occurred_at', models.DateTimeField(db_index=True, verbose_name='time')),
-                ('actor_label', models.CharField(blank=True, max_length=150, verbose_name='actor')),
-                ('action', models.CharField(db_index=True, max_length=80, verbose_name='action')),
-                ('target_type', models.CharField(blank=True, db_index=True, max_length=80, verbose_name='target type')),
-                ('target_id', models.CharField(blank=True, max_length=64, verbose_name='target id')),
-                ('target_label', models.CharField(blank=True, max_length=200, verbose_name='target')),
-                ('source_ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='source address')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveBigIntegerField(unique=True, verbose_name="sequence")),
+                ("occurred_at", models.DateTimeField(db_index=True, verbose_name="time")),
+                ("actor_label", models.CharField(blank=True, max_length=150, verbose_name="actor")),
+                ("action", models.CharField(db_index=True, max_length=80, verbose_name="action")),
+                (
+                    "target_type",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=80, verbose_name="target type"
+                    ),
+                ),
+                (
+                    "target_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="target id"),
+                ),
+                (
+                    "target_label",
+                    models.CharField(blank=True, max_length=200, verbose_name="target"),
+                ),
+                (
+                    "source_ip",
+                    models.GenericIPAddressField(
+                        blank=True, null=True, verbose_name="source address"
+                    ),
+                ),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['-seq'],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["-seq"],
             },
         ),
         migrations.CreateModel(
-            name='AuditHead',
+            name="AuditHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('seq', models.PositiveBigIntegerField(default=0)),
-                ('hash', models.CharField(max_length=64)),
-                ('seal', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False),
+                ),
+                ("seq", models.PositiveBigIntegerField(default=0)),
+                ("hash", models.CharField(max_length=64)),
+                ("seal", models.CharField(max_length=64)),
             ],
         ),
     ]

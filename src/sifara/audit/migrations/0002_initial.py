@@ -6,26 +6,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('audit', '0001_initial'),
+        ("audit", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor'),
+            model_name="auditevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="actor",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='audithead',
-            constraint=models.CheckConstraint(condition=models.Q(('id', 1)), name='audithead_singleton'),
+            model_name="audithead",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("id", 1)), name="audithead_singleton"
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['actor', 'occurred_at'], name='audit_audit_actor_i_023a4b_idx'),
+            model_name="auditevent",
+            index=models.Index(
+                fields=["actor", "occurred_at"], name="audit_audit_actor_i_023a4b_idx"
+            ),
         ),
     ]

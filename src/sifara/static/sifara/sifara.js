@@ -4,12 +4,14 @@
 
   function tick() {
     document.querySelectorAll("[data-clock-tz]").forEach(function (el) {
-      var lang = document.documentElement.lang || "ar";
+      var root = document.documentElement;
+      var lang = root.lang || "ar";
       try {
         el.textContent = new Intl.DateTimeFormat(lang, {
           timeZone: el.getAttribute("data-clock-tz"),
-          hour: "2-digit",
+          hour: "numeric",
           minute: "2-digit",
+          numberingSystem: root.getAttribute("data-numbering") || "latn",
         }).format(new Date());
       } catch (e) {
         /* unknown zone in this browser: keep the server-rendered time */
