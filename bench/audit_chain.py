@@ -66,8 +66,10 @@ def main() -> int:
         "verify_per_s": round(events / verify_s, 1),
         "verify_s": round(verify_s, 3),
     }
-    print(f"appended {events} events in {append_s:.2f}s ({figures['append_per_s']}/s, "
-          f"each in its own transaction with the sealed head updated)")
+    print(
+        f"appended {events} events in {append_s:.2f}s ({figures['append_per_s']}/s, "
+        f"each in its own transaction with the sealed head updated)"
+    )
     print(f"verified {events} events in {verify_s:.2f}s ({figures['verify_per_s']}/s)")
     print(json.dumps(figures))
     return 0

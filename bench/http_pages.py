@@ -38,7 +38,9 @@ def free_port() -> int:
 
 
 def opener() -> urllib.request.OpenerDirector:
-    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    return urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
 
 
 def csrf(html: str) -> str:
@@ -47,7 +49,9 @@ def csrf(html: str) -> str:
     return match.group(1)
 
 
-def post(client: urllib.request.OpenerDirector, url: str, data: dict[str, str], referer: str) -> str:
+def post(
+    client: urllib.request.OpenerDirector, url: str, data: dict[str, str], referer: str
+) -> str:
     body = urllib.parse.urlencode(data).encode()
     request = urllib.request.Request(url, data=body, headers={"Referer": referer})
     with client.open(request, timeout=10) as response:
@@ -85,7 +89,9 @@ def main() -> int:
             except OSError:
                 time.sleep(0.3)
 
-        os.environ.update({"SIFARA_DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "sifara.settings.embedded"})
+        os.environ.update(
+            {"SIFARA_DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "sifara.settings.embedded"}
+        )
         os.environ.pop("DATABASE_URL", None)
         import django
 
@@ -99,9 +105,20 @@ def main() -> int:
             client = opener()
             login_url = f"{base}/identity/login/"
             html = client.open(login_url, timeout=10).read().decode()
-            html = post(client, login_url, {"csrfmiddlewaretoken": csrf(html), "username": "hom.tokyo", "password": "Sifara-demo-2026!"}, login_url)
+            html = post(
+                client,
+                login_url,
+                {
+                    "csrfmiddlewaretoken": csrf(html),
+                    "username": "hom.tokyo",
+                    "password": "Sifara-demo-2026!",
+                },
+                login_url,
+            )
             otp_url = f"{base}/identity/otp/"
-            code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+            code = (
+                f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+            )
             post(client, otp_url, {"csrfmiddlewaretoken": csrf(html), "token": code}, otp_url)
             return client
 
@@ -153,7 +170,9 @@ def main() -> int:
 
     for path, values in latencies.items():
         values.sort()
-        print(f"{path:<28} n={len(values):<5} p50={pct(values, 0.5):>7} ms  p95={pct(values, 0.95):>7} ms")
+        print(
+            f"{path:<28} n={len(values):<5} p50={pct(values, 0.5):>7} ms  p95={pct(values, 0.95):>7} ms"
+        )
     figures = {
         "benchmark": "http_pages",
         "requests": total,
@@ -165,7 +184,9 @@ def main() -> int:
         "max_ms": round(max(every), 1) if every else 0.0,
         "mean_ms": round(statistics.fmean(every), 1) if every else 0.0,
     }
-    print(f"{len(every)} requests in {wall:.2f}s at concurrency {args.concurrency}, {errors} errors")
+    print(
+        f"{len(every)} requests in {wall:.2f}s at concurrency {args.concurrency}, {errors} errors"
+    )
     print(json.dumps(figures))
     return 0 if errors == 0 else 1
 

@@ -27,9 +27,20 @@ def test_serve_starts_web_and_worker_and_stops_on_ctrl_c(tmp_path: Path):
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "SIFARA_REDIS_URL", "DJANGO_SETTINGS_MODULE"}
     }
-    env.update({"SIFARA_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "sifara.settings.embedded"})
+    env.update(
+        {"SIFARA_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "sifara.settings.embedded"}
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sifara.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        [
+            sys.executable,
+            "-m",
+            "sifara.cli",
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -41,7 +52,9 @@ def test_serve_starts_web_and_worker_and_stops_on_ctrl_c(tmp_path: Path):
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/healthz", timeout=2
+                ) as response:
                     body = response.read().decode()
                     break
             except OSError:

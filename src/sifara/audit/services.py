@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models, transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sifara.audit.models import AuditEvent, AuditHead
 
@@ -117,6 +117,18 @@ def _jsonable(details: dict[str, Any] | None) -> dict[str, Any]:
     return json.loads(json.dumps(details or {}, default=str, sort_keys=True))
 
 
+def _bilingual_label(target: models.Model) -> str:
+    """``Arabic · English`` (or one of them when they are the same), whatever
+    the actor's UI language, so the trail reads and searches the same for all."""
+    labels: list[str] = []
+    for language in ("ar", "en"):
+        with translation.override(language):
+            label = str(target)
+        if label not in labels:
+            labels.append(label)
+    return " · ".join(labels)[:200]
+
+
 def record(
     *,
     actor: Any | None,
@@ -135,7 +147,7 @@ def record(
     label = actor_label if actor_label is not None else (user.get_username() if user else "")
     target_type = target._meta.label_lower if target is not None else ""
     target_id = str(target.pk) if target is not None and target.pk is not None else ""
-    target_label = str(target)[:200] if target is not None else ""
+    target_label = _bilingual_label(target) if target is not None else ""
     clean = _jsonable(details)
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().filter(pk=1).first()

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -31,6 +32,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
         return Response(
             error_body("invalid", _("The request contains invalid data."), details),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            error_body(
+                "request_too_large",
+                _("The request is larger than this server accepts. Nothing was saved."),
+                {"limit_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+            ),
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, SuspiciousOperation):

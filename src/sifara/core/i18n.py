@@ -18,7 +18,6 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language
 
-
 _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 

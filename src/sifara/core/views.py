@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -15,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sifara import audit
+from sifara.core import i18n
 from sifara.core.api import error_body
 from sifara.core.types import AuthenticatedHttpRequest
 from sifara.directory import selectors as directory_selectors
@@ -62,20 +65,34 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def _error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+def _error_page(
+    request: HttpRequest, status: int, title: str, message: str, code: str = ""
+) -> HttpResponse:
     if _wants_json(request):
-        code = {400: "bad_request", 403: "permission_denied", 404: "not_found"}.get(status, "error")
+        code = code or {400: "bad_request", 403: "permission_denied", 404: "not_found"}.get(
+            status, "error"
+        )
         return JsonResponse(error_body(code, message), status=status)
     context: dict[str, Any] = {"status": status, "title": title, "message": message}
     return render(request, "errors/error.html", context, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent):
+        limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+        return _error_page(
+            request,
+            400,
+            _("Request too large"),
+            _("The request is larger than the %(limit)s MB this server accepts. Nothing was saved.")
+            % {"limit": i18n.format_number(round(limit_mb, 1))},
+            code="request_too_large",
+        )
     return _error_page(
         request,
         400,
         _("Bad request"),
-        _("The request could not be processed. It may be too large or malformed."),
+        _("The request could not be processed because it is malformed. Nothing was saved."),
     )
 
 

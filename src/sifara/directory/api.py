@@ -136,6 +136,7 @@ class UnitViewSet(
     viewsets.GenericViewSet[Unit],
 ):
     serializer_class = UnitSerializer
+    lookup_value_regex = r"\d{1,18}"
     permission_classes = [IsVerifiedUser, ScopePermission]
     required_scopes = {"read": "directory:read", "write": "directory:write"}
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -187,6 +188,7 @@ class UnitViewSet(
 )
 class PersonViewSet(viewsets.ReadOnlyModelViewSet[User]):
     serializer_class = PersonSerializer
+    lookup_value_regex = r"\d{1,18}"
     permission_classes = [IsVerifiedUser, ScopePermission]
     required_scopes = {"read": "directory:read", "write": "directory:write"}
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 SESSION_LOGIN_AT = "sifara_login_at"
+SESSION_TOUCHED_AT = "sifara_touched_at"
 
 # Paths reachable before the second factor is verified.
 _OPEN_PREFIXES = ("/identity/", "/static/", "/healthz", "/api/", "/favicon.ico")
@@ -45,12 +46,17 @@ class SessionPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
+            now = timezone.now().timestamp()
+            # Idle expiry: the cookie and the stored session live
+            # SESSION_COOKIE_AGE seconds from the last save. Saving at most once
+            # a minute keeps them alive while the person works without a
+            # database write on every request.
+            touched = float(request.session.get(SESSION_TOUCHED_AT, 0))
+            if now - touched >= settings.SIFARA_SESSION_TOUCH_SECONDS:
+                request.session[SESSION_TOUCHED_AT] = now
             login_at = request.session.get(SESSION_LOGIN_AT)
             max_age = timedelta(hours=settings.SIFARA_SESSION_MAX_HOURS)
-            if (
-                login_at is None
-                or timezone.now().timestamp() - float(login_at) > max_age.total_seconds()
-            ):
+            if login_at is None or now - float(login_at) > max_age.total_seconds():
                 logout(request)
                 translation.activate(translation.get_language() or settings.LANGUAGE_CODE)
                 return redirect(f"{reverse('identity:login')}?expired=1")

@@ -127,7 +127,14 @@ def throttle_register_failure(*, keys: list[str]) -> list[str]:
                 row.window_started_at = now
                 row.locked_until = None
             row.failures += 1
-            if row.failures >= settings.SIFARA_LOGIN_MAX_FAILURES:
+            # An office or embassy often shares one public address: its limit is
+            # higher than an account's so a few colleagues' typos lock nobody out.
+            limit = (
+                settings.SIFARA_LOGIN_MAX_FAILURES_PER_ADDRESS
+                if key.startswith("ip:")
+                else settings.SIFARA_LOGIN_MAX_FAILURES
+            )
+            if row.failures >= limit:
                 row.locked_until = now + window
                 newly_locked.append(key)
             row.save()
@@ -366,11 +373,16 @@ def person_reset_password(
         person.must_change_password = True
         person.save(update_fields=["password", "must_change_password", "updated_at"])
         throttle_reset(key=throttle_user_key(person.get_username()))
+        # A reset usually follows a suspected compromise: the person's API
+        # tokens stop working too.
+        revoked = ApiToken.objects.filter(user=person, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
         audit.record(
             actor=actor,
             action="identity.password_reset",
             target=person,
-            details={"must_change_password": True},
+            details={"must_change_password": True, "api_tokens_revoked": revoked},
             request=request,
         )
     return temporary

@@ -14,6 +14,6 @@ urlpatterns = [
     path("language/", views.language_view, name="language"),
     path("password/", views.password_change_view, name="password_change"),
     path("tokens/", views.token_list_view, name="token_list"),
-    path("tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token_revoke"),
-    path("people/<int:person_id>/reset/", views.person_reset_view, name="person_reset"),
+    path("tokens/<id:token_id>/revoke/", views.token_revoke_view, name="token_revoke"),
+    path("people/<id:person_id>/reset/", views.person_reset_view, name="person_reset"),
 ]

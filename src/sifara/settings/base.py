@@ -173,12 +173,18 @@ AUTH_PASSWORD_VALIDATORS = [
 # SessionPolicyMiddleware.
 SESSION_COOKIE_AGE = env_int("SIFARA_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SIFARA_SESSION_MAX_HOURS = env_int("SIFARA_SESSION_MAX_HOURS", 12, minimum=1)
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle deadline is pushed forward at most once a minute (not on every
+# request) by SessionPolicyMiddleware, sparing a database write per page.
+SESSION_SAVE_EVERY_REQUEST = False
+SIFARA_SESSION_TOUCH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "sifara.core.views.csrf_failure"
 OTP_TOTP_ISSUER = env_str("SIFARA_OTP_ISSUER", "Sifara")
 SIFARA_LOGIN_MAX_FAILURES = env_int("SIFARA_LOGIN_MAX_FAILURES", 5, minimum=1)
+SIFARA_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int(
+    "SIFARA_LOGIN_MAX_FAILURES_PER_ADDRESS", 30, minimum=1
+)
 SIFARA_LOGIN_LOCKOUT_MINUTES = env_int("SIFARA_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 SIFARA_API_TOKEN_MAX_DAYS = env_int("SIFARA_API_TOKEN_MAX_DAYS", 365, minimum=1)
 

@@ -36,3 +36,7 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = env_int("SIFARA_HSTS_SECONDS", 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SIFARA_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a public-internet decision (and impossible for intranet
+    # names); leaving it off is deliberate, so its deploy warning is silenced.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from sifara.settings.base import *  # noqa: F403
-from sifara.settings.base import HUEY, PACKAGE_DIR
+from sifara.settings.base import DATABASES, HUEY, PACKAGE_DIR
 
 DATA_DIR = Path(tempfile.mkdtemp(prefix="sifara-test-"))
 SECRET_KEY = "test-secret-key-not-for-production-0123456789-abcdefghijklmnop"
@@ -22,6 +22,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HUEY = {**HUEY, "immediate": True}
 if HUEY["huey_class"] == "huey.SqliteHuey":
     HUEY["filename"] = str(DATA_DIR / "huey.sqlite3")
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["NAME"] = DATA_DIR / "sifara.sqlite3"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

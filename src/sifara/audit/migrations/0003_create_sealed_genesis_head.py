@@ -14,7 +14,9 @@ def create_head(apps, schema_editor):
     AuditHead = apps.get_model("audit", "AuditHead")
     if AuditHead.objects.filter(pk=1).exists():
         return
-    seal = hmac.new(settings.SIFARA_AUDIT_SEAL_KEY, f"0:{GENESIS}".encode(), hashlib.sha256).hexdigest()
+    seal = hmac.new(
+        settings.SIFARA_AUDIT_SEAL_KEY, f"0:{GENESIS}".encode(), hashlib.sha256
+    ).hexdigest()
     AuditHead.objects.create(pk=1, seq=0, hash=GENESIS, seal=seal)
 
 

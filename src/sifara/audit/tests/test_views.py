@@ -150,7 +150,7 @@ def test_list_newest_first(verified_client: Any, admin_user: Any, trail: Any) ->
     assert "Audit trail" in html
     assert "directory.unit_updated" in html
     assert "mallory" in html
-    assert "Embassy in Tokyo" in html
+    assert "السفارة في طوكيو · Embassy in Tokyo" in html
     assert 'hx-get="/audit/verify/"' in html
     assert " style=" not in html  # CSP: no inline styles
     assert "<script>" not in html
@@ -291,7 +291,7 @@ def test_export_streams_filtered_rows_and_is_audited(
     rows = csv_rows(response)
     assert [row["seq"] for row in rows] == ["3", "2"]
     assert {row["action"] for row in rows} == {"directory.unit_updated"}
-    assert rows[1]["target"] == "Embassy in Tokyo"
+    assert rows[1]["target"] == "السفارة في طوكيو · Embassy in Tokyo"
     assert rows[1]["details"] == '{"fields":["city_en"]}'
     assert rows[1]["occurred_at_utc"] == "2025-03-02T12:00:00+00:00"
     exported = AuditEvent.objects.get(action="audit.exported")

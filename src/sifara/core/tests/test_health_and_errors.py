@@ -130,7 +130,7 @@ def test_oversized_form_gets_400_page(make_user: Any) -> None:
     assert response.status_code == 400
     html = response.content.decode()
     assert html_lang(html) == ("en", "ltr")
-    assert "too large" in html
+    assert "too large" in html and "Nothing was saved" in html
 
 
 def test_oversized_form_gets_400_page_in_arabic(make_user: Any) -> None:
@@ -142,7 +142,7 @@ def test_oversized_form_gets_400_page_in_arabic(make_user: Any) -> None:
     assert response.status_code == 400
     html = response.content.decode()
     assert html_lang(html) == ("ar", "rtl")
-    assert in_language("ar", "Bad request") in html
+    assert in_language("ar", "Request too large") in html
 
 
 def test_oversized_api_body_gets_400_json(verified_client: Any, admin_user: Any) -> None:
@@ -153,7 +153,7 @@ def test_oversized_api_body_gets_400_json(verified_client: Any, admin_user: Any)
     response = client.post("/api/v1/units/", payload, content_type="application/json")
     assert response.status_code == 400
     body = response.json()
-    assert body["error"]["code"] == "bad_request"
+    assert body["error"]["code"] == "request_too_large"
     assert body["error"]["message"]
 
 
@@ -163,7 +163,7 @@ def test_oversized_api_form_gets_400_json(verified_client: Any, admin_user: Any)
         "/api/v1/units/", oversized_form(), content_type="application/x-www-form-urlencoded"
     )
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "bad_request"
+    assert response.json()["error"]["code"] == "request_too_large"
 
 
 # --- CSRF ------------------------------------------------------------------------

@@ -17,7 +17,9 @@ MOMENT = datetime(2026, 11, 22, 18, 5, tzinfo=UTC)
 
 def test_arabic_numbers_and_dates_use_arabic_indic_digits_and_month_names():
     with translation.override("ar"):
-        assert i18n.format_number(1234567) == "١٬٢٣٤٬٥٦٧" or i18n.format_number(1234567) == "١,٢٣٤,٥٦٧"
+        assert (
+            i18n.format_number(1234567) == "١٬٢٣٤٬٥٦٧" or i18n.format_number(1234567) == "١,٢٣٤,٥٦٧"
+        )
         text = i18n.format_datetime(MOMENT, "Asia/Tokyo")
         assert "نوفمبر" in text and "٢٣" in text  # already the 23rd in Tokyo
         assert "٣:٠٥" in text and "ص" in text

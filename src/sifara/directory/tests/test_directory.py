@@ -321,3 +321,21 @@ def test_api_person_outside_need_to_know_is_404(verified_client, make_user, miss
     client = verified_client(liaison)
     assert client.get(f"/api/v1/people/{stranger.pk}/").status_code == 404
     assert client.get("/api/v1/people/999999/").status_code == 404
+
+
+def test_api_non_numeric_ids_are_404_not_500(verified_client, make_user, mission):
+    client = verified_client(make_user(roles=[("diplomat", mission)]))
+    for url in (
+        "/api/v1/units/abc/",
+        "/api/v1/people/1e5/",
+        "/api/v1/units/9999999999999999999999/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert response.json()["error"]["code"] == "not_found"
+
+
+def test_page_with_absurd_id_is_404(verified_client, make_user, mission):
+    client = verified_client(make_user(roles=[("diplomat", mission)]))
+    assert client.get("/directory/units/99999999999999999999999999/").status_code == 404
+    assert client.get("/directory/people/99999999999999999999999999/").status_code == 404

@@ -124,3 +124,17 @@ def test_reset_requires_a_verified_session(make_user, hq_unit, admin_user, clien
     assert response["Location"] == reverse("identity:otp")
     person.refresh_from_db()
     assert not person.must_change_password
+
+
+def test_password_reset_revokes_the_persons_api_tokens(make_user, hq_unit, admin_user) -> None:
+    person = make_user(roles=[("diplomat", hq_unit)], username="amal")
+    token, raw = services.api_token_create(
+        user=person, name="script", scopes=["directory:read"], days=30
+    )
+    services.person_reset_password(actor=admin_user, person=person)
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    response = Client().get("/api/v1/units/", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 401
+    event = AuditEvent.objects.get(action="identity.password_reset")
+    assert event.details["api_tokens_revoked"] == 1

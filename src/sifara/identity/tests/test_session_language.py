@@ -121,3 +121,32 @@ def test_forced_password_change(make_user, hq_unit, verified_client) -> None:
     user.refresh_from_db()
     assert not user.must_change_password
     assert client.get(reverse("identity:token_list")).status_code == 200
+
+
+def test_idle_session_expires_and_activity_extends_it(make_user, hq_unit, verified_client) -> None:
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+
+    from sifara.identity.middleware import SESSION_TOUCHED_AT
+
+    user = make_user(roles=[("diplomat", hq_unit)])
+    client = verified_client(user)
+    assert client.get("/").status_code == 200
+    key = client.session.session_key
+    first_expiry = Session.objects.get(session_key=key).expire_date
+    # Activity after the touch interval pushes the idle deadline forward.
+    session = client.session
+    session[SESSION_TOUCHED_AT] = (
+        timezone.now().timestamp() - settings.SIFARA_SESSION_TOUCH_SECONDS - 1
+    )
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=first_expiry - timedelta(minutes=5))
+    assert client.get("/").status_code == 200
+    assert Session.objects.get(session_key=key).expire_date > first_expiry - timedelta(minutes=5)
+    # Idle past the deadline: the session is gone and the person must sign in again.
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    response = client.get("/")
+    assert response.status_code == 302 and reverse("identity:login") in response["Location"]

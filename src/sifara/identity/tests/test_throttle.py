@@ -26,8 +26,26 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def few_failures(settings):
     settings.SIFARA_LOGIN_MAX_FAILURES = 3
+    settings.SIFARA_LOGIN_MAX_FAILURES_PER_ADDRESS = 3
     settings.SIFARA_LOGIN_LOCKOUT_MINUTES = 15
     return settings
+
+
+def test_shared_office_address_tolerates_more_failures_than_an_account(make_user, settings) -> None:
+    settings.SIFARA_LOGIN_MAX_FAILURES = 3
+    settings.SIFARA_LOGIN_MAX_FAILURES_PER_ADDRESS = 6
+    make_user(username="amal")
+    office = Client(REMOTE_ADDR="192.0.2.10")
+    for name in ["colleague1", "colleague2", "colleague3", "colleague4"]:
+        password_step(office, name, "typo")
+    # Four colleagues' typos from one embassy address lock nobody out...
+    response = password_step(office, "amal")
+    assert response["Location"] == reverse("identity:otp")
+    # ...but an address that keeps guessing is locked at its own limit.
+    prober = Client(REMOTE_ADDR="192.0.2.66")
+    for index in range(6):
+        password_step(prober, f"guess{index}", "guess")
+    assert error_text(password_step(prober, "amal")) == refused()
 
 
 def test_unknown_user_gets_exactly_the_wrong_password_message(make_user, client: Client) -> None:
