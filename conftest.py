@@ -77,3 +77,11 @@ def mission(db: Any) -> Any:
 @pytest.fixture
 def admin_user(make_user: Callable[..., Any], hq_unit: Any) -> Any:
     return make_user(roles=[("administrator", hq_unit)], username="admin1", clearance=1)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate-limit counters live in the cache; every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -191,3 +191,24 @@ def test_production_passes_the_deploy_checks(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified" in result.stdout
+
+
+@pytest.mark.django_db
+def test_admin_create_bootstraps_the_first_administrator(capsys) -> None:
+    from sifara.audit.models import AuditEvent
+    from sifara.cli import main
+    from sifara.core import policy
+    from sifara.directory.models import User
+
+    assert main(["admin", "create", "salma", "--full-name-en", "Salma"]) == 0
+    out = capsys.readouterr().out
+    temporary = out.split("one-time password: ", 1)[1].split()[0]
+    salma = User.objects.get(username="salma")
+    assert salma.check_password(temporary) and salma.must_change_password
+    assert policy.can(salma, "directory.manage")
+    event = AuditEvent.objects.get(action="directory.administrator_bootstrapped")
+    assert event.actor_label.startswith("cli:") and temporary not in str(event.details)
+    # A second one needs to be asked for explicitly.
+    assert main(["admin", "create", "karim"]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert main(["admin", "create", "karim", "--allow-additional"]) == 0

@@ -136,6 +136,31 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_admin_create(args: argparse.Namespace) -> int:
+    _setup()
+    import getpass
+
+    from sifara.core.errors import ApplicationError
+    from sifara.directory.services import administrator_bootstrap
+
+    try:
+        person, temporary = administrator_bootstrap(
+            username=args.username,
+            operator=getpass.getuser(),
+            unit_code=args.unit,
+            full_name_en=args.full_name_en,
+            full_name_ar=args.full_name_ar,
+            allow_additional=args.allow_additional,
+        )
+    except ApplicationError as exc:
+        print(f"sifara: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"administrator {person.username} created in unit {args.unit}")
+    print(f"one-time password: {temporary}")
+    print("At first sign-in they change it and enrol two-factor authentication.")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
     from sifara.settings.env import ConfigurationError
@@ -215,6 +240,23 @@ def build_parser() -> argparse.ArgumentParser:
         "first broken event if anything was changed, deleted or reordered.",
     )
     verify.set_defaults(func=cmd_audit_verify)
+
+    admin = sub.add_parser(
+        "admin", help="administrator accounts", description="Administrator accounts."
+    )
+    admin_sub = admin.add_subparsers(dest="admin_command", required=True, metavar="COMMAND")
+    create = admin_sub.add_parser(
+        "create",
+        help="create an administrator (first install)",
+        description="Create an administrator with a one-time password, in UNIT (created as an "
+        "HQ department if missing). Refuses when one exists unless --allow-additional.",
+    )
+    create.add_argument("username")
+    create.add_argument("--unit", default="hq", help="unit code (default: hq)")
+    create.add_argument("--full-name-en", default="")
+    create.add_argument("--full-name-ar", default="")
+    create.add_argument("--allow-additional", action="store_true")
+    create.set_defaults(func=cmd_admin_create)
 
     check = sub.add_parser(
         "check",

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 
 from sifara.audit.models import AuditEvent, AuditHead
+from sifara.core.net import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -86,30 +87,6 @@ def event_hash(event: AuditEvent) -> str:
 def _seal(seq: int, head_hash: str) -> str:
     key: bytes = settings.SIFARA_AUDIT_SEAL_KEY
     return hmac.new(key, f"{seq}:{head_hash}".encode(), hashlib.sha256).hexdigest()
-
-
-def _valid_ip(raw: str) -> str | None:
-    try:
-        address = ipaddress.ip_address(raw.strip())
-    except ValueError:
-        return None
-    if isinstance(address, ipaddress.IPv6Address) and address.scope_id:
-        return None
-    return str(address)
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address, validated and normalised (``None`` when unusable,
-    so a forged header can never make the insert fail)."""
-    if request is None:
-        return None
-    # Behind a trusted proxy Django's SECURE_PROXY_SSL_HEADER is set; the
-    # proxy must overwrite X-Forwarded-For. REMOTE_ADDR otherwise.
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return _valid_ip(forwarded.split(",")[0])
-    return _valid_ip(request.META.get("REMOTE_ADDR") or "")
 
 
 def _jsonable(details: dict[str, Any] | None) -> dict[str, Any]:

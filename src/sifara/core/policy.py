@@ -167,5 +167,10 @@ def may_change_access(actor: User | Any, target: User) -> bool:
     return can(actor, "directory.manage") and actor.pk != target.pk
 
 
+def may_reset_credentials(actor: User | Any, target: User) -> bool:
+    """Password and two-factor resets: administrators, for *other* people."""
+    return can(actor, "identity.manage_credentials") and actor.pk != target.pk
+
+
 def allowed_scopes(user: User | Any) -> list[str]:
     return [scope for scope, capability in TOKEN_SCOPES.items() if can(user, capability)]

@@ -14,7 +14,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from sifara.core.api import error_body
 from sifara.core.types import acting_user
 from sifara.directory import selectors, services
 from sifara.directory.models import Country, Membership, Role, Unit, User
@@ -175,11 +174,6 @@ class UnitViewSet(
             actor=acting_user(request), unit=unit, accredited_countries=countries, **data
         )
         return Response(self.get_serializer(unit).data)
-
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(
-            error_body("method_not_allowed", str(_("Use PATCH to change a unit."))), status=405
-        )
 
 
 @extend_schema_view(

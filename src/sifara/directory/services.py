@@ -286,3 +286,60 @@ def countries_sync() -> int:
             )
             count += 1
     return count
+
+
+def administrator_bootstrap(
+    *,
+    username: str,
+    operator: str,
+    unit_code: str = "hq",
+    full_name_en: str = "",
+    full_name_ar: str = "",
+    allow_additional: bool = False,
+) -> tuple[User, str]:
+    """Create an administrator from the server's command line (first install).
+
+    Whoever runs ``sifara`` on the server already holds the keys, so no
+    in-app permission applies; the event is audited with the operator's
+    system account name. Refuses when an administrator exists unless
+    ``allow_additional``.
+    """
+    with transaction.atomic():
+        if (
+            Membership.objects.filter(role=Role.ADMINISTRATOR, user__is_active=True).exists()
+            and not allow_additional
+        ):
+            raise ApplicationError(
+                _("An administrator already exists; use --allow-additional to add another.")
+            )
+        if User.objects.filter(username__iexact=username).exists():
+            raise ApplicationError(
+                _("The user name “%(name)s” is already taken.") % {"name": username}
+            )
+        unit, _created = Unit.objects.get_or_create(
+            code=unit_code,
+            defaults={
+                "kind": "hq_department",
+                "name_en": "Headquarters",
+                "name_ar": "ديوان الوزارة",
+            },
+        )
+        temporary = secrets.token_urlsafe(12)
+        person = User(
+            username=username,
+            full_name_en=full_name_en,
+            full_name_ar=full_name_ar,
+            clearance=Classification.RESTRICTED,
+            must_change_password=True,
+        )
+        person.set_password(temporary)
+        _validated_save(person)
+        Membership.objects.create(user=person, unit=unit, role=Role.ADMINISTRATOR, is_primary=True)
+        audit.record(
+            actor=None,
+            actor_label=f"cli:{operator}"[:150],
+            action="directory.administrator_bootstrapped",
+            target=person,
+            details={"unit": unit.code},
+        )
+    return person, temporary

@@ -7,10 +7,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from sifara.core.api import error_body
 
 SESSION_LOGIN_AT = "sifara_login_at"
 SESSION_TOUCHED_AT = "sifara_touched_at"
@@ -58,6 +61,11 @@ class SessionPolicyMiddleware:
             max_age = timedelta(hours=settings.SIFARA_SESSION_MAX_HOURS)
             if login_at is None or now - float(login_at) > max_age.total_seconds():
                 logout(request)
+                if request.path.startswith("/api/"):
+                    return JsonResponse(
+                        error_body("session_expired", str(_("Your session has ended."))),
+                        status=401,
+                    )
                 translation.activate(translation.get_language() or settings.LANGUAGE_CODE)
                 return redirect(f"{reverse('identity:login')}?expired=1")
             if not request.path.startswith(_OPEN_PREFIXES):

@@ -34,6 +34,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from sifara import audit
 from sifara.core import policy
 from sifara.core.errors import ApplicationError, PermissionDeniedError
+from sifara.core.net import client_ip
 from sifara.directory.models import User
 from sifara.identity.middleware import SESSION_LOGIN_AT
 from sifara.identity.models import ApiToken, LoginThrottle
@@ -67,24 +68,13 @@ class LoginRefusedError(ApplicationError):
 # --- throttling ------------------------------------------------------------------
 
 
-def client_ip(request: HttpRequest | None) -> str:
-    """The caller's address, as the audit trail records it."""
-    if request is None:
-        return ""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()[:100]
-    return str(request.META.get("REMOTE_ADDR") or "")[:100]
-
-
 def throttle_user_key(username: str) -> str:
     return f"user:{username.strip().lower()[:150]}"
 
 
 def throttle_ip_key(request: HttpRequest | None) -> str | None:
     address = client_ip(request)
-    return f"ip:{address}" if address else None
+    return f"ip:{address}" if address else None  # unusable address: account key only
 
 
 def _throttle_keys(*, username: str, request: HttpRequest | None) -> list[str]:
@@ -354,7 +344,7 @@ def _temporary_password() -> str:
 
 
 def _require_may_change_access(actor: User | AbstractBaseUser | Any, person: User) -> None:
-    if not policy.may_change_access(actor, person):
+    if not policy.may_reset_credentials(actor, person):
         raise PermissionDeniedError(
             _("You may not change the credentials of this person.")
             if actor.pk != person.pk
@@ -481,7 +471,7 @@ def api_token_revoke(
     *, actor: User | Any, token: ApiToken, request: HttpRequest | None = None
 ) -> ApiToken:
     """Revoke a token: by its owner, or by an administrator for another person."""
-    if token.user_id != actor.pk and not policy.may_change_access(actor, token.user):
+    if token.user_id != actor.pk and not policy.may_reset_credentials(actor, token.user):
         raise PermissionDeniedError(_("You may not revoke this token."))
     if token.revoked_at is not None:
         return token

@@ -343,10 +343,10 @@ def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_reset_view(request: HttpRequest, person_id: int) -> HttpResponse:
     actor = _signed_in_user(request)
-    if not policy.can(actor, "directory.manage"):
+    if not policy.can(actor, "identity.manage_credentials"):
         raise PermissionDeniedError(_("You may not change the credentials of other people."))
     person = selectors.person_get_for_credentials(actor=actor, person_id=person_id)
-    if not policy.may_change_access(actor, person):
+    if not policy.may_reset_credentials(actor, person):
         raise PermissionDeniedError(_("Another administrator must reset your own credentials."))
     if request.method == "GET":
         form = PersonResetForm(initial={"reset_password": True})

@@ -6,6 +6,7 @@ the typed helpers in :mod:`sifara.settings.env`.
 
 from __future__ import annotations
 
+import zoneinfo
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -182,6 +184,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "sifara.core.views.csrf_failure"
 OTP_TOTP_ISSUER = env_str("SIFARA_OTP_ISSUER", "Sifara")
 SIFARA_LOGIN_MAX_FAILURES = env_int("SIFARA_LOGIN_MAX_FAILURES", 5, minimum=1)
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: none,
+# the client's address is REMOTE_ADDR).
+SIFARA_PROXY_HOPS = env_int("SIFARA_PROXY_HOPS", 0, minimum=0)
 SIFARA_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int(
     "SIFARA_LOGIN_MAX_FAILURES_PER_ADDRESS", 30, minimum=1
 )
@@ -207,6 +212,8 @@ SIFARA_ARABIC_DIGITS = env_str("SIFARA_ARABIC_DIGITS", "arab") or "arab"
 if SIFARA_ARABIC_DIGITS not in {"arab", "latn"}:
     raise ConfigurationError("SIFARA_ARABIC_DIGITS must be 'arab' or 'latn'")
 SIFARA_HQ_TIMEZONE = env_str("SIFARA_HQ_TIMEZONE", "Asia/Riyadh") or "Asia/Riyadh"
+if SIFARA_HQ_TIMEZONE not in zoneinfo.available_timezones():
+    raise ConfigurationError(f"SIFARA_HQ_TIMEZONE {SIFARA_HQ_TIMEZONE!r} is not an IANA time zone")
 SIFARA_MINISTRY_NAME_EN = env_str(
     "SIFARA_MINISTRY_NAME_EN", "Ministry of Foreign Affairs (demonstration)"
 )
@@ -234,7 +241,14 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "sifara.core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("SIFARA_API_RATE_ANON", "60/min"),
+        "user": env_str("SIFARA_API_RATE_USER", "600/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sifara API",
@@ -243,6 +257,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema and its documentation are for signed-in staff and tokens only.
+    "SERVE_PERMISSIONS": ["sifara.identity.permissions.IsVerifiedUser"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Security headers -----------------------------------------------------------

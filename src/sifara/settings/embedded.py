@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from sifara.settings.base import *  # noqa: F403
 from sifara.settings.base import DATA_DIR
-from sifara.settings.keys import decode_key, file_key
+from sifara.settings.keys import decode_key, file_key, new_secret_key
 
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 _KEYS_DIR = DATA_DIR / "keys"
-SECRET_KEY = file_key(_KEYS_DIR, "secret_key", "SIFARA_SECRET_KEY")
+SECRET_KEY = file_key(_KEYS_DIR, "secret_key", "SIFARA_SECRET_KEY", new_secret_key)
 SIFARA_AUDIT_SEAL_KEY = decode_key(
     "SIFARA_AUDIT_SEAL_KEY", file_key(_KEYS_DIR, "audit_seal.key", "SIFARA_AUDIT_SEAL_KEY")
 )

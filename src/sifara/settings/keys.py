@@ -12,6 +12,7 @@ import base64
 import os
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from sifara.settings.env import ConfigurationError, env_str
@@ -43,7 +44,14 @@ def required_key(name: str) -> bytes:
     return decode_key(name, raw)
 
 
-def file_key(directory: Path, filename: str, env_name: str) -> str:
+def new_secret_key() -> str:
+    """A Django SECRET_KEY: 64 url-safe characters (Django asks for at least 50)."""
+    return secrets.token_urlsafe(48)
+
+
+def file_key(
+    directory: Path, filename: str, env_name: str, generate: Callable[[], str] = new_key
+) -> str:
     """Return the key from ``env_name`` or from ``directory/filename``, creating it."""
     from_env = env_str(env_name)
     if from_env:
@@ -52,7 +60,7 @@ def file_key(directory: Path, filename: str, env_name: str) -> str:
     os.chmod(directory, 0o700)
     path = directory / filename
     if not path.exists():
-        value = new_key()
+        value = generate()
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(value + "\n")

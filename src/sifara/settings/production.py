@@ -6,7 +6,7 @@ Refuses to start when a secret or service address is missing.
 from __future__ import annotations
 
 from sifara.settings.base import *  # noqa: F403
-from sifara.settings.base import DATABASE_URL, REDIS_URL
+from sifara.settings.base import DATABASE_URL, REDIS_URL, SIFARA_PROXY_HOPS
 from sifara.settings.env import ConfigurationError, env_bool, env_int, env_list, env_str
 from sifara.settings.keys import required_key
 
@@ -29,6 +29,9 @@ DEBUG = False
 SECURE_SSL_REDIRECT = env_bool("SIFARA_SECURE_SSL_REDIRECT", True)
 if env_bool("SIFARA_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SIFARA_PROXY_HOPS = max(SIFARA_PROXY_HOPS, 1)
+# Load balancers probe plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True

@@ -21,6 +21,6 @@ def create_head(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0002_initial")]
+    dependencies = [("audit", "0002_auditevent_actor")]
 
     operations = [migrations.RunPython(create_head, migrations.RunPython.noop)]

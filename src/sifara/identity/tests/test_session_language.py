@@ -150,3 +150,15 @@ def test_idle_session_expires_and_activity_extends_it(make_user, hq_unit, verifi
     )
     response = client.get("/")
     assert response.status_code == 302 and reverse("identity:login") in response["Location"]
+
+
+def test_expired_session_on_the_api_gets_json_401(make_user, hq_unit, verified_client) -> None:
+    client = verified_client(make_user(roles=[("diplomat", hq_unit)]))
+    session = client.session
+    session[SESSION_LOGIN_AT] = timezone.now().timestamp() - (
+        settings.SIFARA_SESSION_MAX_HOURS * 3600 + 5
+    )
+    session.save()
+    response = client.get("/api/v1/units/")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "session_expired"
