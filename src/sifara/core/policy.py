@@ -66,6 +66,19 @@ TOKEN_SCOPES: dict[str, str] = {
     "audit:read": "audit.view",
 }
 
+
+def token_scope_label(scope: str) -> str:
+    """What a scope allows, in the active language."""
+    from django.utils.translation import gettext
+
+    labels = {
+        "directory:read": gettext("Read the directory"),
+        "directory:write": gettext("Change the directory"),
+        "audit:read": gettext("Read the audit trail"),
+    }
+    return labels.get(scope, scope)
+
+
 _CACHE_ATTR = "_sifara_memberships"
 
 

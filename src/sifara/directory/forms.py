@@ -1,29 +1,63 @@
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sifara.core import i18n
 from sifara.core.forms import BootstrapMixin
 from sifara.core.models import Classification
 from sifara.directory.models import WEEKDAYS, Country, Role, Unit, UnitKind
 
-LANGUAGE_CHOICES = [
-    ("ar", "العربية"),
-    ("en", "English"),
-    ("fr", "Français"),
-    ("es", "Español"),
-    ("ru", "Русский"),
-    ("zh", "中文"),
-    ("de", "Deutsch"),
-    ("pt", "Português"),
-    ("tr", "Türkçe"),
-    ("fa", "فارسی"),
-    ("ur", "اردو"),
-    ("ja", "日本語"),
+#: Languages a mission may work in (ISO 639-1), shown by name in the UI language.
+WORKING_LANGUAGES = [
+    "ar",
+    "en",
+    "fr",
+    "es",
+    "ru",
+    "zh",
+    "de",
+    "pt",
+    "it",
+    "tr",
+    "fa",
+    "ur",
+    "hi",
+    "ja",
+    "ko",
+    "id",
+    "ms",
+    "sw",
+    "am",
+    "nl",
+    "el",
+    "he",
+    "pl",
+    "uk",
+    "ro",
+    "sv",
 ]
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    """IANA zones of the form Region/City (legacy aliases such as US/Eastern left out)."""
+    regions = (
+        "Africa/",
+        "America/",
+        "Antarctica/",
+        "Asia/",
+        "Atlantic/",
+        "Australia/",
+        "Europe/",
+        "Indian/",
+        "Pacific/",
+    )
+    zones = sorted(z for z in zoneinfo.available_timezones() if z.startswith(regions))
+    return [("", "—"), *((z, z) for z in zones)]
 
 
 class UnitFilterForm(BootstrapMixin, forms.Form):
@@ -54,10 +88,12 @@ class PersonFilterForm(BootstrapMixin, forms.Form):
 class UnitForm(BootstrapMixin, forms.ModelForm[Unit]):
     working_languages = forms.MultipleChoiceField(
         label=_("Working languages"),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
         required=False,
-        choices=LANGUAGE_CHOICES,
+        choices=[],
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
+    timezone = forms.ChoiceField(label=_("Time zone"), required=False, choices=timezone_choices)
     weekend_days = forms.TypedMultipleChoiceField(
         label=_("Weekend days"),
         required=False,
@@ -91,6 +127,14 @@ class UnitForm(BootstrapMixin, forms.ModelForm[Unit]):
             "ends_on": forms.DateInput(attrs={"type": "date"}),
             "accredited_countries": forms.SelectMultiple(attrs={"size": 6}),
         }
+        help_texts = {"accredited_countries": _("Hold Ctrl (⌘ on a Mac) to choose several.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        languages = self.fields["working_languages"]
+        assert isinstance(languages, forms.MultipleChoiceField)
+        named = sorted((i18n.language_name(c), c) for c in WORKING_LANGUAGES)
+        languages.choices = [(code, name) for name, code in named]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -136,6 +180,10 @@ class AccessForm(BootstrapMixin, forms.Form):
 
 
 class MembershipForm(BootstrapMixin, forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.filter(is_active=True))
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=Unit.objects.filter(is_active=True),
+        empty_label=_("Choose a unit"),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=[("", _("Choose a role")), *Role.choices])
     is_primary = forms.BooleanField(label=_("Primary unit"), required=False)

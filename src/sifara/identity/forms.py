@@ -106,7 +106,9 @@ class TokenCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         scopes_field = self.fields["scopes"]
         assert isinstance(scopes_field, forms.MultipleChoiceField)
-        scopes_field.choices = [(s, s) for s in policy.allowed_scopes(user)]
+        scopes_field.choices = [
+            (s, f"{policy.token_scope_label(s)} ({s})") for s in policy.allowed_scopes(user)
+        ]
         days_field = self.fields["days"]
         assert isinstance(days_field, forms.IntegerField)
         days_field.max_value = settings.SIFARA_API_TOKEN_MAX_DAYS
