@@ -21,6 +21,10 @@ def _setup() -> None:
     import django
 
     django.setup()
+    from django.utils import translation
+
+    # Operator messages are in English (the web UI is where Arabic comes first).
+    translation.activate("en")
 
 
 def _manage(*args: str, verbosity: int = 1) -> None:
