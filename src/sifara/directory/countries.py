@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pycountry
 
@@ -35,3 +35,21 @@ def iso_countries() -> Iterator[CountryRow]:
         if name_ar == country.name:
             name_ar = _ARABIC_FALLBACK.get(country.alpha_2, country.name)
         yield CountryRow(country.alpha_2, country.alpha_3, country.numeric, name_en, name_ar)
+
+
+def upsert_countries(country_model: Any) -> int:
+    """Create or update every ISO country in ``country_model`` (the model class,
+    so data migrations can pass their historical model). Returns how many."""
+    count = 0
+    for row in iso_countries():
+        country_model.objects.update_or_create(
+            code=row.code,
+            defaults={
+                "alpha3": row.alpha3,
+                "numeric": row.numeric,
+                "name_en": row.name_en,
+                "name_ar": row.name_ar,
+            },
+        )
+        count += 1
+    return count

@@ -270,22 +270,10 @@ def membership_revoke(*, actor: User, membership: Membership) -> None:
 
 def countries_sync() -> int:
     """Create or update the ISO 3166-1 countries from pycountry; returns how many."""
-    from sifara.directory.countries import iso_countries
+    from sifara.directory.countries import upsert_countries
 
-    count = 0
     with transaction.atomic():
-        for row in iso_countries():
-            Country.objects.update_or_create(
-                code=row.code,
-                defaults={
-                    "alpha3": row.alpha3,
-                    "numeric": row.numeric,
-                    "name_en": row.name_en,
-                    "name_ar": row.name_ar,
-                },
-            )
-            count += 1
-    return count
+        return upsert_countries(Country)
 
 
 def administrator_bootstrap(
