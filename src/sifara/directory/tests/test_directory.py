@@ -339,3 +339,15 @@ def test_page_with_absurd_id_is_404(verified_client, make_user, mission):
     client = verified_client(make_user(roles=[("diplomat", mission)]))
     assert client.get("/directory/units/99999999999999999999999999/").status_code == 404
     assert client.get("/directory/people/99999999999999999999999999/").status_code == 404
+
+
+def test_hostile_html_in_names_is_shown_as_text(verified_client, admin_user):
+    hostile = '<img src=x onerror="alert(1)">'
+    unit = services.unit_create(
+        actor=admin_user, code="hq-x", kind="hq_department", name_en=hostile, name_ar=hostile
+    )
+    client = verified_client(admin_user)
+    for url in (reverse("directory:unit_list"), reverse("directory:unit_detail", args=[unit.pk])):
+        html = client.get(url).content.decode()
+        assert hostile not in html
+        assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
