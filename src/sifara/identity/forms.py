@@ -83,6 +83,16 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
         self.fields["old_password"].widget.attrs["autofocus"] = True
 
 
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "current-password", "class": "form-control"}
+        ),
+    )
+
+
 class TokenCreateForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),

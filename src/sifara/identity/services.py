@@ -281,6 +281,20 @@ def recovery_codes_generate(*, user: User) -> list[str]:
     return codes
 
 
+def recovery_codes_regenerate(*, user: User, request: HttpRequest | None = None) -> list[str]:
+    """The signed-in person replaces their own recovery codes (old ones stop working)."""
+    with transaction.atomic():
+        codes = recovery_codes_generate(user=user)
+        audit.record(
+            actor=user,
+            action="auth.recovery_codes_regenerated",
+            target=user,
+            details={"count": len(codes)},
+            request=request,
+        )
+    return codes
+
+
 def otp_enrol_confirm(*, request: HttpRequest, user: User, token: str) -> list[str]:
     """Confirm the authenticator with a first code; sign in; return new recovery codes."""
     username = user.get_username()

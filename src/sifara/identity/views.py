@@ -31,6 +31,7 @@ from sifara.identity.forms import (
     LoginForm,
     OtpForm,
     PasswordChangeForm,
+    PasswordConfirmForm,
     PersonResetForm,
     TokenCreateForm,
 )
@@ -367,3 +368,26 @@ def person_reset_view(request: HttpRequest, person_id: int) -> HttpResponse:
         "two_factor_reset": bool(form.cleaned_data["reset_two_factor"]),
     }
     return render(request, "identity/person_reset_done.html", context)
+
+
+# --- recovery codes ------------------------------------------------------------------
+
+
+@never_cache
+@verified_required()
+@require_http_methods(["GET", "POST"])
+def recovery_codes_view(request: HttpRequest) -> HttpResponse:
+    """Replace one's own recovery codes after confirming the password."""
+    user = _signed_in_user(request)
+    form = PasswordConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not user.check_password(form.cleaned_data["password"]):
+            form.add_error("password", _("The password is not correct."))
+        else:
+            codes = services.recovery_codes_regenerate(user=user, request=request)
+            return render(
+                request,
+                "identity/recovery_codes.html",
+                {"codes": codes, "next_url": reverse("core:dashboard"), "regenerated": True},
+            )
+    return render(request, "identity/recovery_codes_regenerate.html", {"form": form})

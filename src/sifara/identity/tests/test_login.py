@@ -230,3 +230,34 @@ def test_inactive_account_is_refused_with_the_generic_message(make_user, client:
     assert response.status_code == 200
     assert error_text(response) == refused()
     assert "_auth_user_id" not in client.session
+
+
+def test_person_regenerates_own_recovery_codes(make_user, hq_unit, verified_client) -> None:
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    from sifara.identity import services as identity_services
+    from sifara.identity.tests.helpers import PASSWORD
+
+    user = make_user(roles=[("diplomat", hq_unit)], username="amal")
+    old = identity_services.recovery_codes_generate(user=user)
+    client = verified_client(user)
+    assert client.get(reverse("identity:recovery_codes")).status_code == 200
+    wrong = client.post(reverse("identity:recovery_codes"), {"password": "not it"})
+    assert wrong.status_code == 200 and "codes" not in (wrong.context or {})
+    assert wrong.context["form"].errors["password"]
+    assert set(
+        StaticToken.objects.filter(device__user=user).values_list("token", flat=True)
+    ) == set(old)
+    response = client.post(reverse("identity:recovery_codes"), {"password": PASSWORD})
+    new = response.context["codes"]
+    assert len(new) == 10 and not set(new) & set(old)
+    assert set(
+        StaticToken.objects.filter(device__user=user).values_list("token", flat=True)
+    ) == set(new)
+    assert AuditEvent.objects.filter(action="auth.recovery_codes_regenerated", actor=user).exists()
+    assert not any(code in str(e.details) for e in AuditEvent.objects.all() for code in new)
+
+
+def test_recovery_codes_page_needs_full_sign_in(client) -> None:
+    response = client.get(reverse("identity:recovery_codes"))
+    assert response.status_code == 302 and reverse("identity:login") in response["Location"]
