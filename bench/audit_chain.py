@@ -1,8 +1,8 @@
 """Benchmark: audit trail append rate and `verify` speed.
 
 Usage: python bench/audit_chain.py [--events N] [--quick]
-Runs against a fresh database in a temporary data directory (SQLite by
-default; PostgreSQL when DATABASE_URL is set). The last line is JSON.
+Always runs against a fresh embedded (SQLite, WAL) database in a new
+temporary data directory, never an existing one. The last line is JSON.
 """
 
 from __future__ import annotations
@@ -27,17 +27,15 @@ def main() -> int:
     events = 2000 if args.quick else args.events
 
     data_dir = tempfile.mkdtemp(prefix="sifara-bench-")
-    os.environ.setdefault("SIFARA_DATA_DIR", data_dir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sifara.settings.embedded")
+    os.environ["SIFARA_DATA_DIR"] = data_dir
+    os.environ["DJANGO_SETTINGS_MODULE"] = "sifara.settings.embedded"
+    os.environ.pop("DATABASE_URL", None)
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        print("refusing to benchmark on a shared PostgreSQL database; unset DATABASE_URL")
-        return 2
     call_command("migrate", verbosity=0)
     from sifara.audit.models import AuditEvent
     from sifara.audit.services import record, verify

@@ -212,3 +212,42 @@ def test_admin_create_bootstraps_the_first_administrator(capsys) -> None:
     assert main(["admin", "create", "karim"]) == 1
     assert "already exists" in capsys.readouterr().err
     assert main(["admin", "create", "karim", "--allow-additional"]) == 0
+
+
+@pytest.mark.django_db
+def test_admin_create_refuses_an_unknown_unit(capsys) -> None:
+    from sifara.cli import main
+    from sifara.directory.models import Unit, User
+
+    assert main(["admin", "create", "salma", "--unit", "no-such-unit"]) == 1
+    assert "no-such-unit" in capsys.readouterr().err
+    assert not User.objects.filter(username="salma").exists()
+    assert not Unit.objects.filter(code="no-such-unit").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SIFARA_API_RATE_USER", "lots"),
+        ("SIFARA_LOG_LEVEL", "LOUD"),
+        ("SIFARA_HQ_TIMEZONE", "Mars/Base"),
+    ],
+)
+def test_malformed_settings_are_refused_at_start(tmp_path: Path, name: str, value: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIFARA_")}
+    env.update(
+        {
+            "SIFARA_DATA_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "sifara.settings.embedded",
+            name: value,
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "sifara.cli", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "configuration error" in result.stderr and name in result.stderr

@@ -8,7 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -34,7 +39,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             error_body("invalid", _("The request contains invalid data."), details),
             status=status.HTTP_400_BAD_REQUEST,
         )
-    if isinstance(exc, RequestDataTooBig):
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
         return Response(
             error_body(
                 "request_too_large",

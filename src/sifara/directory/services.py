@@ -304,14 +304,15 @@ def administrator_bootstrap(
             raise ApplicationError(
                 _("The user name “%(name)s” is already taken.") % {"name": username}
             )
-        unit, _created = Unit.objects.get_or_create(
-            code=unit_code,
-            defaults={
-                "kind": "hq_department",
-                "name_en": "Headquarters",
-                "name_ar": "ديوان الوزارة",
-            },
-        )
+        unit = Unit.objects.filter(code=unit_code).first()
+        if unit is None:
+            if unit_code != "hq":
+                raise ApplicationError(
+                    _("There is no unit with the code “%(code)s”.") % {"code": unit_code}
+                )
+            unit = Unit.objects.create(
+                code="hq", kind="hq_department", name_en="Headquarters", name_ar="ديوان الوزارة"
+            )
         temporary = secrets.token_urlsafe(12)
         person = User(
             username=username,

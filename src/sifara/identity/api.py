@@ -63,7 +63,7 @@ class ApiTokenViewSet(
 ):
     serializer_class = ApiTokenSerializer
     permission_classes = [IsVerifiedUser, SessionOnly]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"\d{1,18}"
 
     def get_queryset(self) -> QuerySet[ApiToken]:
         return selectors.api_token_list_for_user(user=self.request.user)

@@ -163,7 +163,11 @@ def _login_failed(
             target=user if key.startswith("user:") else None,
             details={
                 "key": key,
-                "failures": settings.SIFARA_LOGIN_MAX_FAILURES,
+                "failures": (
+                    settings.SIFARA_LOGIN_MAX_FAILURES_PER_ADDRESS
+                    if key.startswith("ip:")
+                    else settings.SIFARA_LOGIN_MAX_FAILURES
+                ),
                 "minutes": settings.SIFARA_LOGIN_LOCKOUT_MINUTES,
             },
             request=request,

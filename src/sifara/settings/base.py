@@ -20,6 +20,7 @@ from sifara.settings.env import (
     env_int,
     env_list,
     env_path,
+    env_rate,
     env_str,
 )
 
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "sifara.audit",
     "sifara.directory",
     "sifara.identity",
+    "sifara.accounts",
 ]
 
 MIDDLEWARE = [
@@ -246,9 +248,11 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": env_str("SIFARA_API_RATE_ANON", "60/min"),
-        "user": env_str("SIFARA_API_RATE_USER", "600/min"),
+        "anon": env_rate("SIFARA_API_RATE_ANON", "60/min"),
+        "user": env_rate("SIFARA_API_RATE_USER", "600/min"),
     },
+    # Rate limits count per client address, read like core.net.client_ip.
+    "NUM_PROXIES": SIFARA_PROXY_HOPS,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sifara API",
@@ -285,7 +289,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging: never classified content, one line per event ----------------------
-LOG_LEVEL = env_str("SIFARA_LOG_LEVEL", "INFO") or "INFO"
+LOG_LEVEL = (env_str("SIFARA_LOG_LEVEL", "INFO") or "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ConfigurationError("SIFARA_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,

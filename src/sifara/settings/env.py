@@ -8,6 +8,7 @@ prefixed ``SIFARA_`` except the de-facto standard ``DATABASE_URL``.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 
@@ -58,6 +59,14 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate such as ``60/min`` (DRF's throttle format)."""
+    raw = (os.environ.get(name) or "").strip() or default
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", raw):
+        raise ConfigurationError(f"{name} must look like 60/min (got {raw!r})")
+    return raw
 
 
 def env_path(name: str, default: Path) -> Path:

@@ -6,7 +6,7 @@ Refuses to start when a secret or service address is missing.
 from __future__ import annotations
 
 from sifara.settings.base import *  # noqa: F403
-from sifara.settings.base import DATABASE_URL, REDIS_URL, SIFARA_PROXY_HOPS
+from sifara.settings.base import DATABASE_URL, REDIS_URL, REST_FRAMEWORK, SIFARA_PROXY_HOPS
 from sifara.settings.env import ConfigurationError, env_bool, env_int, env_list, env_str
 from sifara.settings.keys import required_key
 
@@ -30,6 +30,7 @@ SECURE_SSL_REDIRECT = env_bool("SIFARA_SECURE_SSL_REDIRECT", True)
 if env_bool("SIFARA_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SIFARA_PROXY_HOPS = max(SIFARA_PROXY_HOPS, 1)
+    REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": SIFARA_PROXY_HOPS}
 # Load balancers probe plain HTTP on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = True
