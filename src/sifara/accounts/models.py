@@ -351,3 +351,23 @@ class TakedownCase(BaseModel):
 
     def __str__(self) -> str:
         return f"takedown {self.candidate}"
+
+
+class TakedownEvidence(BaseModel):
+    """A screenshot or document kept as evidence for a takedown case."""
+
+    case = models.ForeignKey(
+        TakedownCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to="accounts/evidence/")
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    captured_at = models.DateTimeField(_("captured at"), null=True, blank=True)
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering: ClassVar = ["created_at"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.caption or self.file.name

@@ -57,6 +57,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "audit.view": frozenset({ADMINISTRATOR}),
     "audit.export": frozenset({ADMINISTRATOR}),
     "api.tokens": ALL_ROLES,
+    # Official accounts: everyone on staff reads the registry; digital officers
+    # and administrators edit it and alone see security posture and the radar.
+    "accounts.view": ALL_ROLES,
+    "accounts.edit": frozenset({DIGITAL_OFFICER, ADMINISTRATOR}),
+    "accounts.view_posture": frozenset({DIGITAL_OFFICER, ADMINISTRATOR}),
+    "accounts.review": frozenset({DIGITAL_OFFICER, ADMINISTRATOR}),
+    "accounts.platform_guide": frozenset({ADMINISTRATOR}),
 }
 
 #: API token scopes and the capability each one needs.
@@ -64,6 +71,8 @@ TOKEN_SCOPES: dict[str, str] = {
     "directory:read": "directory.view",
     "directory:write": "directory.manage",
     "audit:read": "audit.view",
+    "accounts:read": "accounts.view",
+    "accounts:write": "accounts.edit",
 }
 
 
@@ -75,6 +84,8 @@ def token_scope_label(scope: str) -> str:
         "directory:read": gettext("Read the directory"),
         "directory:write": gettext("Change the directory"),
         "audit:read": gettext("Read the audit trail"),
+        "accounts:read": gettext("Read the official accounts registry"),
+        "accounts:write": gettext("Change the official accounts registry"),
     }
     return labels.get(scope, scope)
 

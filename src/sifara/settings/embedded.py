@@ -15,6 +15,9 @@ SECRET_KEY = file_key(_KEYS_DIR, "secret_key", "SIFARA_SECRET_KEY", new_secret_k
 SIFARA_AUDIT_SEAL_KEY = decode_key(
     "SIFARA_AUDIT_SEAL_KEY", file_key(_KEYS_DIR, "audit_seal.key", "SIFARA_AUDIT_SEAL_KEY")
 )
+SIFARA_SIGNING_KEY = decode_key(
+    "SIFARA_SIGNING_KEY", file_key(_KEYS_DIR, "signing_ed25519.key", "SIFARA_SIGNING_KEY")
+)
 SIFARA_MASTER_KEY = decode_key(
     "SIFARA_MASTER_KEY", file_key(_KEYS_DIR, "master.key", "SIFARA_MASTER_KEY")
 )

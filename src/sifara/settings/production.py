@@ -20,6 +20,8 @@ if SECRET_KEY is not None and len(SECRET_KEY) < 50:
     raise ConfigurationError("SIFARA_SECRET_KEY must be at least 50 characters")
 SIFARA_AUDIT_SEAL_KEY = required_key("SIFARA_AUDIT_SEAL_KEY")
 SIFARA_MASTER_KEY = required_key("SIFARA_MASTER_KEY")
+#: 32-byte Ed25519 seed: signs what the ministry publishes (the official-accounts registry).
+SIFARA_SIGNING_KEY = required_key("SIFARA_SIGNING_KEY")
 
 ALLOWED_HOSTS = env_list("SIFARA_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:

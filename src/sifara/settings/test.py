@@ -16,6 +16,7 @@ DATA_DIR = Path(tempfile.mkdtemp(prefix="sifara-test-"))
 SECRET_KEY = "test-secret-key-not-for-production-0123456789-abcdefghijklmnop"
 SIFARA_AUDIT_SEAL_KEY = b"a" * 32
 SIFARA_MASTER_KEY = b"m" * 32
+SIFARA_SIGNING_KEY = b"s" * 32
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run inline in most tests; tests of the queue itself build a real
 # (SqliteHuey or RedisHuey) instance from the same settings.

@@ -26,6 +26,11 @@ EXPECTED_CAPABILITIES = {
     "audit.view": {"administrator"},
     "audit.export": {"administrator"},
     "api.tokens": set(Role.values),
+    "accounts.view": set(Role.values),
+    "accounts.edit": {"digital_officer", "administrator"},
+    "accounts.view_posture": {"digital_officer", "administrator"},
+    "accounts.review": {"digital_officer", "administrator"},
+    "accounts.platform_guide": {"administrator"},
 }
 
 
@@ -145,8 +150,14 @@ def test_liaison_sees_only_people_of_own_unit(units):
 def test_token_scopes_follow_capabilities(units):
     admin = _user(units, "administrator", 1, "owner")
     reader = _user(units, "read_only", 0, "owner")
-    assert set(policy.allowed_scopes(admin)) == {"directory:read", "directory:write", "audit:read"}
-    assert policy.allowed_scopes(reader) == ["directory:read"]
+    assert set(policy.allowed_scopes(admin)) == {
+        "directory:read",
+        "directory:write",
+        "audit:read",
+        "accounts:read",
+        "accounts:write",
+    }
+    assert policy.allowed_scopes(reader) == ["directory:read", "accounts:read"]
 
 
 def test_unknown_capability_is_an_error():
