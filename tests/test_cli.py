@@ -45,6 +45,7 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         "SIFARA_SECRET_KEY": "k" * 20 + "Z9$!q" * 8,  # 60 characters
         "SIFARA_AUDIT_SEAL_KEY": new_key(),
         "SIFARA_MASTER_KEY": new_key(),
+        "SIFARA_SIGNING_KEY": new_key(),
         "SIFARA_ALLOWED_HOSTS": "sifara.example.org",
     }
     values.update(overrides)
@@ -138,6 +139,7 @@ def test_production_without_any_configuration_refuses_to_start(tmp_path: Path) -
         ("SIFARA_SECRET_KEY", "SIFARA_SECRET_KEY must be set"),
         ("SIFARA_AUDIT_SEAL_KEY", "SIFARA_AUDIT_SEAL_KEY must be set"),
         ("SIFARA_MASTER_KEY", "SIFARA_MASTER_KEY must be set"),
+        ("SIFARA_SIGNING_KEY", "SIFARA_SIGNING_KEY must be set"),
         ("DATABASE_URL", "DATABASE_URL must be set"),
         ("SIFARA_REDIS_URL", "SIFARA_REDIS_URL must be set"),
         ("SIFARA_ALLOWED_HOSTS", "SIFARA_ALLOWED_HOSTS"),

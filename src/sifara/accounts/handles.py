@@ -219,7 +219,8 @@ def canonicalise(
         if host in {"youtu.be", "vm.tiktok.com", "vt.tiktok.com", "fb.me", "t.co", "bit.ly"}:
             raise HandleError(
                 _(
-                    "Short links cannot be checked offline. Open the link and paste the account's full address."
+                    "Short links cannot be checked offline. "
+                    "Open the link and paste the account's full address."
                 )
             )
         # Any other host with /@user is a Mastodon (or other fediverse) profile.
