@@ -165,6 +165,20 @@ def cmd_admin_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_accounts_import(args: argparse.Namespace) -> int:
+    _setup()
+    from sifara.accounts.importer import run_import_cli
+
+    return run_import_cli(args)
+
+
+def cmd_accounts_screen(args: argparse.Namespace) -> int:
+    _setup()
+    from sifara.accounts.radar.cli import run_screen_cli
+
+    return run_screen_cli(args)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
     from sifara.settings.env import ConfigurationError
@@ -261,6 +275,43 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--full-name-ar", default="")
     create.add_argument("--allow-additional", action="store_true")
     create.set_defaults(func=cmd_admin_create)
+
+    accounts = sub.add_parser(
+        "accounts",
+        help="official accounts registry and impersonation radar",
+        description="Official accounts registry and impersonation radar.",
+    )
+    accounts_sub = accounts.add_subparsers(
+        dest="accounts_command", required=True, metavar="COMMAND"
+    )
+    acc_import = accounts_sub.add_parser(
+        "import",
+        help="load official accounts from a CSV file",
+        description="Load official accounts from CSV (columns unit,platform,handle,url,"
+        "display_name_ar,display_name_en,status,avatar; unit is a unit code or its exact name "
+        "in either language; url, names, status and avatar optional). Errors are reported per "
+        "row; valid rows are kept.",
+    )
+    acc_import.add_argument(
+        "file", help="CSV file (UTF-8; UTF-8 with BOM and Windows-1256 are detected)"
+    )
+    acc_import.add_argument("--format", choices=["text", "json"], default="text")
+    acc_import.set_defaults(func=cmd_accounts_import)
+    acc_screen = accounts_sub.add_parser(
+        "screen",
+        help="screen candidate accounts from a CSV file against the registry",
+        description="Screen candidates (CSV columns platform,handle,display_name,bio,url,avatar,"
+        "followers,created; all but the first two optional; avatar is a path to an image file) "
+        "against the official registry. Flagged candidates join the review queue unless "
+        "--dry-run.",
+    )
+    acc_screen.add_argument("file", help="CSV file of candidates")
+    acc_screen.add_argument("--format", choices=["text", "json"], default="text")
+    acc_screen.add_argument(
+        "--threshold", type=float, default=None, help="flagging threshold (0-1)"
+    )
+    acc_screen.add_argument("--dry-run", action="store_true", help="print results, store nothing")
+    acc_screen.set_defaults(func=cmd_accounts_screen)
 
     check = sub.add_parser(
         "check",

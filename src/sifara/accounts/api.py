@@ -1,0 +1,7 @@
+"""TEMPORARY: being implemented."""
+
+from rest_framework.routers import DefaultRouter
+
+
+def register(router: DefaultRouter) -> None:
+    return None
