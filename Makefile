@@ -1,6 +1,6 @@
 # Sifara: `make demo` and `make test` set up everything on a fresh machine.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 UV_VERSION := 0.13.9
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
