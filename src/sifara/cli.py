@@ -44,7 +44,10 @@ def cmd_manage(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     _setup()
     _manage("migrate", "--no-input", verbosity=0)
-    _manage("collectstatic", "--no-input", verbosity=0)
+    from django.conf import settings
+
+    ignore = [arg for pattern in settings.SIFARA_STATIC_IGNORE for arg in ("--ignore", pattern)]
+    _manage("collectstatic", "--no-input", *ignore, verbosity=0)
     env = dict(os.environ)
     python = sys.executable
     web = subprocess.Popen(  # noqa: S603 - fixed argument list

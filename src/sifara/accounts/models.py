@@ -173,6 +173,8 @@ class SecurityPosture(BaseModel):
     last_password_rotation = models.DateField(_("last password rotation"), null=True, blank=True)
     login_alerts_enabled = models.BooleanField(_("login alerts on"), default=False)
     last_audit_on = models.DateField(_("last audit"), null=True, blank=True)
+    #: Day the last "audit overdue" reminder went out (one reminder per day at most).
+    audit_reminder_sent_on = models.DateField(_("audit reminder sent on"), null=True, blank=True)
     #: 0 (safe) .. 100 (most at risk), recomputed by services on every change.
     risk_score = models.PositiveSmallIntegerField(
         _("risk score"), default=100, validators=[MaxValueValidator(100)], db_index=True

@@ -13,7 +13,6 @@ from sifara.core import i18n, policy
 UPCOMING_MODULES = [
     {"label": _("Cables"), "icon": "bi-envelope-paper"},
     {"label": _("Archive"), "icon": "bi-archive"},
-    {"label": _("Official accounts"), "icon": "bi-patch-check"},
     {"label": _("Listening"), "icon": "bi-broadcast"},
 ]
 

@@ -196,5 +196,11 @@ def may_reset_credentials(actor: User | Any, target: User) -> bool:
     return can(actor, "identity.manage_credentials") and actor.pk != target.pk
 
 
+def may_be_custodian(user: User | Any) -> bool:
+    """Official accounts are entrusted only to active ministry staff (not to
+    partner-ministry liaisons or people without a role)."""
+    return bool(getattr(user, "is_active", False) and roles(user) & MINISTRY_ROLES)
+
+
 def allowed_scopes(user: User | Any) -> list[str]:
     return [scope for scope, capability in TOKEN_SCOPES.items() if can(user, capability)]

@@ -838,4 +838,10 @@ def load_demo(*, out: TextIO) -> None:
             f"  {'':<16} TOTP secret {secret}\n"
             f"  {'':<16} recovery codes {' '.join(codes)}\n"
         )
+    from sifara.accounts.demo import load_accounts_demo
+
+    load_accounts_demo(out=out)
+    from sifara.accounts.review_demo import load_review_demo
+
+    load_review_demo(out=out)
     out.write("\nOpen http://127.0.0.1:8000 and sign in.\n")

@@ -194,6 +194,7 @@ SIFARA_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int(
 )
 SIFARA_LOGIN_LOCKOUT_MINUTES = env_int("SIFARA_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 SIFARA_API_TOKEN_MAX_DAYS = env_int("SIFARA_API_TOKEN_MAX_DAYS", 365, minimum=1)
+SIFARA_ACCOUNT_AUDIT_DAYS = env_int("SIFARA_ACCOUNT_AUDIT_DAYS", 180, minimum=1)
 
 # --- Request limits -------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SIFARA_MAX_REQUEST_BYTES", 2 * 1024 * 1024, minimum=1024)
@@ -227,9 +228,12 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "sifara.core.storage.GzipManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "media"
+#: Static files of installed apps that Sifara never serves (ReDoc, DRF's
+#: browsable API): left out by `sifara serve`'s collectstatic.
+SIFARA_STATIC_IGNORE = ["redoc", "rest_framework"]
 
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
