@@ -24,5 +24,6 @@ def accounts_audit_reminders_daily() -> None:
         count,
     )
 
+
 # Huey discovers tasks in tasks.py modules only: register the review queue's too.
 from sifara.accounts import review_tasks  # noqa: E402, F401
