@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: help install python assets messages browser demo serve test test-fast lint typecheck check-migrations ci clean
+.PHONY: help install python assets messages system-libs browser demo serve test test-fast lint typecheck check-migrations ci clean
 
 help:
 	@echo "make demo   install, migrate, load demo data, serve at http://127.0.0.1:8000"
@@ -40,7 +40,11 @@ messages: python
 	@command -v msgfmt >/dev/null || { echo "installing gettext (msgfmt)"; $(call apt_install,gettext); }
 	cd src/sifara && DJANGO_SETTINGS_MODULE=sifara.settings.test ../../$(BIN)/sifara manage compilemessages --verbosity 0
 
-install: python assets messages
+install: python assets messages system-libs
+
+# Pango for WeasyPrint's PDFs (evidence packs); present on most Debian images.
+system-libs:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { echo "installing Pango (for PDF exports)"; $(call apt_install,libpango-1.0-0 libpangoft2-1.0-0); }
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 browser:

@@ -272,6 +272,27 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Public "is this account official?" service: lookups per minute per address
+# on the page, and the public API's own rate.
+SIFARA_VERIFY_RATE_PER_MINUTE = env_int("SIFARA_VERIFY_RATE_PER_MINUTE", 30, minimum=1)
+SIFARA_PUBLIC_VERIFY_API_RATE = env_rate("SIFARA_PUBLIC_VERIFY_API_RATE", "30/min")
+
+# --- E-mail (reminders) ---------------------------------------------------------
+# Without SIFARA_SMTP_HOST the embedded profile prints e-mails to the console.
+EMAIL_HOST = env_str("SIFARA_SMTP_HOST", "") or ""
+EMAIL_PORT = env_int("SIFARA_SMTP_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("SIFARA_SMTP_USER", "") or ""
+EMAIL_HOST_PASSWORD = env_str("SIFARA_SMTP_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("SIFARA_SMTP_STARTTLS", True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env_str("SIFARA_MAIL_FROM", "sifara@localhost") or "sifara@localhost"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+
 # --- Security headers -----------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
