@@ -48,6 +48,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import compress, islice, repeat
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -108,6 +109,7 @@ AVATAR_SAME_BITS = 6
 AVATAR_CLOSE_BITS = 12
 MIN_EDIT_KEY = 6
 MIN_SUBST_TOKEN = 6
+_NAME_CACHE_SIZE = 65536
 
 _SOCIAL_HOSTS = frozenset(d for _c, _e, _a, domains, _t, _r in PLATFORMS for d in domains)
 _PLATFORM_NAMES = {code: (en, ar) for code, en, ar, _d, _t, _r in PLATFORMS}
@@ -305,7 +307,19 @@ class RegistryIndex:
             suf3={k[-3:] for k in self._key_exact if len(k) >= MIN_EDIT_KEY},
             affix_pre2=frozenset(a[:2] for a in FOLDED_AFFIXES),
             anagram_codes=np.unique(_anagram_codes(list(self._anagram))),
+            len_pre2=frozenset(
+                (len(k) + d, k[:2]) for k in self._key_exact if len(k) == MIN_EDIT_KEY for d in _D
+            ),
+            len_pre3=frozenset(
+                (len(k) + d, k[:3]) for k in self._key_exact if len(k) > MIN_EDIT_KEY for d in _D
+            ),
+            len_suf3=frozenset(
+                (len(k) + d, k[-3:]) for k in self._key_exact if len(k) >= MIN_EDIT_KEY for d in _D
+            ),
         )
+        self._name_cache: dict[str, tuple[tuple[int, Reason], ...]] = {}
+        self._head_test = _HeadTest(self._filter)
+        self._cores_memo: dict[tuple[str, str], list[tuple[str, tuple[str, ...]]]] = {}
 
     # -- helpers -------------------------------------------------------------
 
@@ -324,48 +338,92 @@ class RegistryIndex:
     ) -> Iterator[ScreenResult]:
         """Screen a stream, a batch at a time.
 
-        Handles are folded in one C-level pass per batch, and a vectorised
-        pre-filter (set membership of key prefixes/suffixes, exact keys and a
-        numpy anagram code) sends only candidates that *can* have evidence
-        through the detailed path; the filter is a superset of what the
-        detailed path looks at, so results equal ``screen()``'s.
+        Handles are folded in one C-level pass per batch (bytes translate +
+        numpy run collapse), and a pre-filter made of C-level ``map``/``compress``
+        passes (exact keys, same handle, 3-character key prefixes/suffixes, a
+        numpy anagram code for handles with separators) picks the few candidates
+        that *may* have evidence; those are then checked exactly but cheaply
+        (length-aware blocking, added-word cores, display-name evidence cached
+        per name) and only candidates with possible evidence take the detailed
+        path. The filter is a superset of what the detailed path looks at, so
+        results equal ``screen()``'s.
         """
-        buffer: list[CandidateInput] = []
-        for candidate in candidates:
-            buffer.append(candidate)
-            if len(buffer) >= batch:
-                yield from self._screen_batch(buffer)
-                buffer = []
-        if buffer:
-            yield from self._screen_batch(buffer)
+        if isinstance(candidates, list):
+            for start in range(0, len(candidates), batch):
+                yield from self._screen_batch(candidates[start : start + batch])
+            return
+        it = iter(candidates)
+        while chunk := list(islice(it, batch)):
+            yield from self._screen_batch(chunk)
 
     def _screen_batch(self, batch: list[CandidateInput]) -> Iterator[ScreenResult]:
-        raws = [(c.handle or "").strip().lstrip("@") for c in batch]
-        keys = fold_many(raws)
-        lowered = "\n".join(raws).lower().split("\n")
-        if len(lowered) != len(raws):
+        n = len(batch)
+        raws: list[str] | None = None
+        handles = list(map(_HANDLE, batch))
+        if None not in handles:
+            joined = "\n".join(handles)
+            if joined.count("\n") == n - 1 and _NEEDS_STRIP.search(joined) is None:
+                raws = handles
+                lowered = joined.lower().split("\n")
+        if raws is None or len(lowered) != n:
+            raws = [(h or "").strip().lstrip("@") for h in handles]
             lowered = [r.lower() for r in raws]
+        keys = fold_many(raws)
         f = self._filter
-        hit = list(map(f.keys.__contains__, keys))
-        for flags in (
-            map(self._by_handle.__contains__, lowered),
-            map(f.pre2.__contains__, map(_FIRST2, keys)),
-            map(f.pre3.__contains__, map(_FIRST3, keys)),
-            map(f.suf3.__contains__, map(_LAST3, keys)),
-            map(bool, map(_EXTRA_FIELDS, batch)),
-        ):
-            hit = list(map(operator.or_, hit, flags))
+        idx = range(n)
+        # Exact keys and the same handle elsewhere.
+        hits: set[int] = set(compress(idx, map(f.keys.__contains__, keys)))
+        hits.update(compress(idx, map(self._by_handle.__contains__, lowered)))
+        # Reordered words: only handles with separators are looked at.
         if self._anagram:
-            codes = _anagram_codes(keys)
-            hit = list(map(operator.or_, hit, np.isin(codes, f.anagram_codes).tolist()))
-        affix_pre2 = f.affix_pre2
-        hit = [h or (k[:2] in affix_pre2 and affix_both(k)) for h, k in zip(hit, keys, strict=True)]
+            sep = set(compress(idx, map(str.__contains__, lowered, repeat("_"))))
+            sep.update(compress(idx, map(str.__contains__, lowered, repeat("."))))
+            sep.update(compress(idx, map(str.__contains__, lowered, repeat("-"))))
+            sep.difference_update(hits)
+            if sep:
+                sel = sorted(sep)
+                codes = _anagram_codes([keys[i] for i in sel])
+                hits.update(compress(sel, np.isin(codes, f.anagram_codes).tolist()))
+        # One edit (``_near``) needs the first 2/3 or last 3 characters of an
+        # official key; added words / trailing digits are stripped only then
+        # (``_cores``). Both are checked exactly on the few that pass.
+        loose = set(compress(idx, map(self._head_test.__getitem__, map(_FIRST3, keys))))
+        loose.update(compress(idx, map(f.suf3.__contains__, map(_LAST3, keys))))
+        loose.difference_update(hits)
+        if loose:
+            len_pre2, len_pre3, len_suf3 = f.len_pre2, f.len_pre3, f.len_suf3
+            core_match = self._core_match
+            for i in loose:
+                key = keys[i]
+                n_key = len(key)
+                if (
+                    (n_key, key[:3]) in len_pre3
+                    or (n_key, key[-3:]) in len_suf3
+                    or (n_key, key[:2]) in len_pre2
+                    or ((raws[i][-1:].isdigit() or has_affix(key)) and core_match(lowered[i], key))
+                ):
+                    hits.add(i)
+        # Other fields: avatar, bio and links always take the detailed path; a
+        # display name only when it matches something (cached per name).
+        for field_of in _OTHER_FIELDS:
+            hits.update(compress(idx, map(field_of, batch)))
+        name_items = self._name_items
+        for i in compress(idx, map(_DISPLAY_NAME, batch)):
+            if i not in hits and name_items(batch[i].display_name):
+                hits.add(i)
         screen = self._screen
-        for c, raw, key, interesting in zip(batch, raws, keys, hit, strict=True):
-            if interesting:
-                yield screen(c, raw, key, None)
-            else:
-                yield _clear()
+        new, result_type, clear = _new, ScreenResult, _CLEAR
+        start = 0
+        for stop in (*sorted(hits), n):
+            for _ in range(start, stop):
+                result = new(result_type)
+                d = result.__dict__
+                d.update(clear)
+                d["reasons"] = []
+                yield result
+            if stop < n:
+                yield screen(batch[stop], raws[stop], keys[stop], None)
+            start = stop + 1
 
     def screen(self, candidate: CandidateInput, *, today: date | None = None) -> ScreenResult:
         raw = (candidate.handle or "").strip().lstrip("@")
@@ -465,25 +523,10 @@ class RegistryIndex:
                         W_FOLD_EQUAL,
                     )
                 self._get(evidence, i).add("handle", reason)
-        found = self._near(key)
-        if found:
-            if exact:
-                found.difference_update(exact)
-            for i in found:
-                self._edit_evidence(raw, key, i, evidence, added=())
+        for i in self._near_for(key, exact):
+            self._edit_evidence(raw, key, i, evidence, added=())
         if raw[-1:].isdigit() or has_affix(key):
-            pre_ok = key[:2] in self._filter.pre2 or key[:3] in self._filter.pre3
-            suf_ok = key[-3:] in self._filter.suf3
-            both = affix_both(key)
-            for core, removed in strip_variants(handle, key).items():
-                # The kept end of the key must look like an official key's end
-                # (keeps screen() and the batch pre-filter in agreement).
-                if not (
-                    (core.startswith(key[:3]) and pre_ok)
-                    or (core.endswith(key[-3:]) and suf_ok)
-                    or both
-                ):
-                    continue
+            for core, removed in self._cores(handle, key):
                 exact_core = self._key_exact.get(core, ())
                 words = ", ".join(f"“{w}”" for w in removed)
                 for i in exact_core:
@@ -497,11 +540,8 @@ class RegistryIndex:
                             W_ADDED_WORDS,
                         ),
                     )
-                found = self._near(core)
-                if found:
-                    found.difference_update(exact_core)
-                    for i in found:
-                        self._edit_evidence(raw, core, i, evidence, added=removed)
+                for i in self._near_for(core, exact_core):
+                    self._edit_evidence(raw, core, i, evidence, added=removed)
         if ("_" in handle or "." in handle or "-" in handle) and (
             _sorted_chars(key) in self._anagram
         ):
@@ -520,6 +560,74 @@ class RegistryIndex:
                         W_REORDERED,
                     ),
                 )
+
+    def _cores(self, handle: str, key: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Cores of ``key`` without added words (``strip_variants``) that are examined.
+
+        The kept end of the key must look like an official key's end (keeps
+        screen() and the batch pre-filter in agreement).
+        """
+        memo = self._cores_memo
+        got = memo.get((handle, key))
+        if got is not None:
+            return got
+        if len(memo) >= 4096:
+            memo.clear()
+        got = memo[(handle, key)] = self._compute_cores(handle, key)
+        return got
+
+    def _compute_cores(self, handle: str, key: str) -> list[tuple[str, tuple[str, ...]]]:
+        f = self._filter
+        pre_ok = key[:2] in f.pre2 or key[:3] in f.pre3
+        suf_ok = key[-3:] in f.suf3
+        both = affix_both(key)
+        if not (pre_ok or suf_ok or both):
+            return []
+        head, tail = key[:3], key[-3:]
+        return [
+            (core, removed)
+            for core, removed in strip_variants(handle, key).items()
+            if (pre_ok and core.startswith(head)) or (suf_ok and core.endswith(tail)) or both
+        ]
+
+    def _core_match(self, handle: str, key: str) -> bool:
+        """Whether some examined core can give evidence (a superset test, for the batch filter)."""
+        for core, _removed in self._cores(handle, key):
+            if core in self._key_exact or self._near_for(core, None):
+                return True
+        return False
+
+    def _near_for(self, key: str, exclude: Iterable[int] | None) -> Iterable[int]:
+        """``_near(key) - exclude`` (same order), less officials not one edit away.
+
+        Most keys share no blocking prefix/suffix with an official key of a
+        neighbouring length at all; three set lookups say so before any
+        bucket is read.
+        """
+        n = len(key)
+        if n < MIN_EDIT_KEY - 1:
+            return ()
+        f = self._filter
+        if (
+            (n, key[:3]) not in f.len_pre3
+            and (n, key[-3:]) not in f.len_suf3
+            and (n, key[:2]) not in f.len_pre2
+        ):
+            return ()  # no official key shares the blocking prefix/suffix
+        found = self._near(key)
+        if not found:
+            return ()
+        if exclude:
+            found.difference_update(exclude)
+        # Only officials exactly one edit away can give evidence (``_edit_evidence``);
+        # the others are dropped here, keeping the set's order for the rest.
+        officials, distance = self.officials, OSA.distance
+        return [
+            i
+            for i in found
+            if len(officials[i].key) >= MIN_EDIT_KEY
+            and distance(key, officials[i].key, score_cutoff=1) == 1
+        ]
 
     def _near(self, key: str) -> set[int]:
         """Officials whose key may be within one edit of ``key`` (blocking)."""
@@ -593,9 +701,23 @@ class RegistryIndex:
         self._get(evidence, i).add("handle", reason)
 
     def _name_evidence(self, display_name: str, evidence: dict[int, _Evidence]) -> None:
+        for i, reason in self._name_items(display_name):
+            self._get(evidence, i).add("name", reason)
+
+    def _name_items(self, display_name: str) -> tuple[tuple[int, Reason], ...]:
+        """Name evidence ``(official, reason)``, at most one per official; cached per name."""
+        items = self._name_cache.get(display_name)
+        if items is None:
+            if len(self._name_cache) >= _NAME_CACHE_SIZE:
+                self._name_cache.clear()
+            items = self._name_cache[display_name] = tuple(self._compute_name_items(display_name))
+        return items
+
+    def _compute_name_items(self, display_name: str) -> list[tuple[int, Reason]]:
+        items: list[tuple[int, Reason]] = []
         name = normalise_name(display_name)
         if not name:
-            return
+            return items
         lookalikes = non_latin_lookalikes(display_name) if not display_name.isascii() else []
         lookalikes = [c for c in lookalikes if not is_arabic(c)]
         note_en = f" (with look-alike characters {' '.join(lookalikes)})" if lookalikes else ""
@@ -604,15 +726,17 @@ class RegistryIndex:
         seen: set[int] = set()
         for i in self._name_exact.get(name, ()):
             seen.add(i)
-            self._get(evidence, i).add(
-                "name",
-                _r(
-                    "display_name_same",
-                    f"Display name “{display_name}” is the official name of "
-                    f"‘{self._official_label(i)}’{note_en}",
-                    f"الاسم المعروض «{display_name}» هو الاسم الرسمي للحساب "
-                    f"‘{self._official_label(i)}’{note_ar}",
-                    W_NAME_SAME + weight_bonus,
+            items.append(
+                (
+                    i,
+                    _r(
+                        "display_name_same",
+                        f"Display name “{display_name}” is the official name of "
+                        f"‘{self._official_label(i)}’{note_en}",
+                        f"الاسم المعروض «{display_name}» هو الاسم الرسمي للحساب "
+                        f"‘{self._official_label(i)}’{note_ar}",
+                        W_NAME_SAME + weight_bonus,
+                    ),
                 ),
             )
         arabic = is_arabic(name)
@@ -621,15 +745,17 @@ class RegistryIndex:
                 if i in seen:
                     continue
                 seen.add(i)
-                self._get(evidence, i).add(
-                    "name",
-                    _r(
-                        "display_name_arabic_lookalike",
-                        f"Arabic display name “{display_name}” differs from the official "
-                        f"name of ‘{self._official_label(i)}’ only in letter dots",
-                        f"الاسم المعروض «{display_name}» لا يختلف عن الاسم الرسمي للحساب "
-                        f"‘{self._official_label(i)}’ إلا في نقاط الحروف",
-                        W_NAME_DOTS,
+                items.append(
+                    (
+                        i,
+                        _r(
+                            "display_name_arabic_lookalike",
+                            f"Arabic display name “{display_name}” differs from the official "
+                            f"name of ‘{self._official_label(i)}’ only in letter dots",
+                            f"الاسم المعروض «{display_name}» لا يختلف عن الاسم الرسمي للحساب "
+                            f"‘{self._official_label(i)}’ إلا في نقاط الحروف",
+                            W_NAME_DOTS,
+                        ),
                     ),
                 )
         distinct = " ".join(distinctive_tokens(name))
@@ -648,15 +774,17 @@ class RegistryIndex:
                 if best is None:
                     continue
                 seen.add(i)
-                self._get(evidence, i).add(
-                    "name",
-                    _r(
-                        "display_name_similar",
-                        f"Display name “{display_name}” closely resembles the official name "
-                        f"“{best}” of ‘{self._official_label(i)}’{note_en}",
-                        f"الاسم المعروض «{display_name}» قريب جدًا من الاسم الرسمي «{best}» "
-                        f"للحساب ‘{self._official_label(i)}’{note_ar}",
-                        (W_NAME_SAME if lookalikes else W_NAME_SIMILAR) + weight_bonus,
+                items.append(
+                    (
+                        i,
+                        _r(
+                            "display_name_similar",
+                            f"Display name “{display_name}” closely resembles the official name "
+                            f"“{best}” of ‘{self._official_label(i)}’{note_en}",
+                            f"الاسم المعروض «{display_name}» قريب جدًا من الاسم الرسمي «{best}» "
+                            f"للحساب ‘{self._official_label(i)}’{note_ar}",
+                            (W_NAME_SAME if lookalikes else W_NAME_SIMILAR) + weight_bonus,
+                        ),
                     ),
                 )
         phon = phonetic_key(display_name)
@@ -668,17 +796,20 @@ class RegistryIndex:
                 off = self.officials[i].entry
                 other = off.display_name_ar if not arabic else off.display_name_en
                 other = other or off.display_name_ar or off.display_name_en
-                self._get(evidence, i).add(
-                    "name",
-                    _r(
-                        "transliteration",
-                        f"Display name “{display_name}” is a transliteration of the official "
-                        f"name “{other}” of ‘{off.handle}’",
-                        f"الاسم المعروض «{display_name}» كتابة بحروف أخرى للاسم الرسمي "
-                        f"«{other}» للحساب ‘{off.handle}’",
-                        W_TRANSLIT,
+                items.append(
+                    (
+                        i,
+                        _r(
+                            "transliteration",
+                            f"Display name “{display_name}” is a transliteration of the official "
+                            f"name “{other}” of ‘{off.handle}’",
+                            f"الاسم المعروض «{display_name}» كتابة بحروف أخرى للاسم الرسمي "
+                            f"«{other}» للحساب ‘{off.handle}’",
+                            W_TRANSLIT,
+                        ),
                     ),
                 )
+        return items
 
     def _best_name_match(self, name: str, distinct: str, i: int) -> str | None:
         off = self.officials[i]
@@ -938,18 +1069,37 @@ class _Filter:
     suf3: set[str]
     affix_pre2: frozenset[str]
     anagram_codes: np.ndarray
+    len_pre2: frozenset[tuple[int, str]]
+    len_pre3: frozenset[tuple[int, str]]
+    len_suf3: frozenset[tuple[int, str]]
 
 
+_D = (-1, 0, 1)
 _FIRST2 = operator.itemgetter(slice(0, 2))
 _FIRST3 = operator.itemgetter(slice(0, 3))
 _LAST3 = operator.itemgetter(slice(-3, None))
 
 
-def _extra_fields(c: CandidateInput) -> bool:
-    return bool(c.display_name or c.avatar_phash or c.bio or c.url)
+_OTHER_FIELDS = tuple(map(operator.attrgetter, ("avatar_phash", "bio", "url")))
+_HANDLE = operator.attrgetter("handle")
+_NEEDS_STRIP = re.compile(r"[^\S\n]|@")
 
 
-_EXTRA_FIELDS = _extra_fields
+class _HeadTest(dict[str, bool]):
+    """First three characters of a key → whether its first 2 (official length-6 keys,
+    added words) or 3 characters (longer official keys) can start a match; memoised."""
+
+    def __init__(self, flt: _Filter) -> None:
+        super().__init__()
+        self._f = flt
+
+    def __missing__(self, head: str) -> bool:
+        f = self._f
+        value = self[head] = head[:2] in f.pre2 or head[:3] in f.pre3 or head[:2] in f.affix_pre2
+        return value
+
+
+_DISPLAY_NAME = operator.attrgetter("display_name")
 
 
 def _anagram_codes(keys: list[str]) -> np.ndarray:
@@ -980,8 +1130,5 @@ def _anagram_codes(keys: list[str]) -> np.ndarray:
     return (lengths << 40) | ((sums % (1 << 16)) << 24) | (squares % (1 << 24))
 
 
-def _clear() -> ScreenResult:
-    """A no-evidence result, built without the frozen-dataclass __init__ overhead."""
-    result = object.__new__(ScreenResult)
-    result.__dict__.update(score=0.0, flagged=False, matched=None, reasons=[])
-    return result
+_CLEAR = {"score": 0.0, "flagged": False, "matched": None}
+_new = object.__new__

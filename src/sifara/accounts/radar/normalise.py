@@ -21,9 +21,13 @@ Arabic *rasm* key (letters without their dots: الخارجية and الحارج
 
 from __future__ import annotations
 
+import operator
 import re
 from functools import lru_cache
+from itertools import compress
 from urllib.parse import urlsplit
+
+import numpy as np
 
 from sifara.accounts.radar.skeleton import skeleton
 from sifara.core.text import normalize
@@ -51,7 +55,25 @@ _FOLD_TABLE = str.maketrans(
         "9": "g",
     }
 )
-_REPEATS = re.compile(r"(.)\1+")
+_REPEATS = re.compile(r"(.)\1")
+
+
+def _collapse(text: str) -> str:
+    """Runs of a repeated character (other than a newline) collapse to one.
+
+    Same result as ``re.sub(r"(.)\\1+", r"\\1", text)`` without a Python-level
+    template expansion per match: one C-level ``str.replace`` per repeated character.
+    """
+    if _REPEATS.search(text) is None:
+        return text
+    for ch in set(text):
+        if ch == "\n":
+            continue
+        pair = ch + ch
+        while pair in text:
+            text = text.replace(pair, ch)
+    return text
+
 
 #: Words impersonators add before or after an official handle.
 AFFIX_WORDS: tuple[str, ...] = (
@@ -104,7 +126,7 @@ def fold_handle(handle: str) -> str:
         text = text.replace("rn", "m")
     if "vv" in text:
         text = text.replace("vv", "w")
-    return _REPEATS.sub(r"\1", text)
+    return _collapse(text)
 
 
 _AFFIX_SPELLING: dict[str, str] = {}
@@ -114,24 +136,51 @@ FOLDED_AFFIXES = tuple(sorted(_AFFIX_SPELLING, key=len, reverse=True))
 _AFFIX_LENGTHS = sorted({len(a) for a in FOLDED_AFFIXES}, reverse=True)
 
 
+def _byte_fold_table() -> tuple[bytes, bytes]:
+    table = bytearray(range(256))
+    delete = bytearray()
+    for code, rep in _FOLD_TABLE.items():
+        if rep is None or rep == "":
+            delete.append(code)
+        else:
+            table[code] = ord(str(rep))
+    return bytes(table), bytes(delete)
+
+
+_BYTE_TABLE, _BYTE_DELETE = _byte_fold_table()
+_NEWLINE = ord("\n")
+
+
 def fold_many(handles: list[str]) -> list[str]:
-    """``fold_handle`` for many handles: ASCII ones in one pass over a joined string."""
+    """``fold_handle`` for many handles: ASCII ones in one pass over their joined bytes.
+
+    The same steps as :func:`fold_handle` (lower case, ``_FOLD_TABLE``, rn→m,
+    vv→w, repeated letters collapsed), each one C-level call on the whole batch;
+    runs are collapsed with numpy (a newline, the separator, is never collapsed).
+    """
     joined = "\n".join(handles)
     if joined.count("\n") != len(handles) - 1:
         return [fold_handle(h) for h in handles]
     others: list[int] = []
     if not joined.isascii():
-        others = [i for i, h in enumerate(handles) if not h.isascii()]
+        others = list(compress(range(len(handles)), map(operator.not_, map(str.isascii, handles))))
         cleaned = list(handles)
         for i in others:
             cleaned[i] = ""
         joined = "\n".join(cleaned)
-    text = joined.lower().translate(_FOLD_TABLE)
-    if "rn" in text:
-        text = text.replace("rn", "m")
-    if "vv" in text:
-        text = text.replace("vv", "w")
-    out = _REPEATS.sub(r"\1", text).split("\n")
+    data = joined.encode("ascii").lower().translate(_BYTE_TABLE, _BYTE_DELETE)
+    if b"rn" in data:
+        data = data.replace(b"rn", b"m")
+    if b"vv" in data:
+        data = data.replace(b"vv", b"w")
+    if len(data) > 1:
+        arr = np.frombuffer(data, dtype=np.uint8)
+        keep = np.empty(len(arr), dtype=bool)
+        keep[0] = True
+        np.not_equal(arr[1:], arr[:-1], out=keep[1:])
+        keep[1:] |= arr[1:] == _NEWLINE
+        data = arr[keep].tobytes()
+    out = data.decode("ascii").split("\n")
     for i in others:
         out[i] = fold_handle(handles[i])
     return out

@@ -92,10 +92,14 @@ def skeleton(text: str) -> str:
     """TR39 skeleton: NFD → prototype of each character → NFD."""
     if text.isascii():
         return text.translate(_ascii_table())
-    pmap = prototype_map()
     decomposed = unicodedata.normalize("NFD", text)
-    mapped = "".join(pmap.get(ch, ch) for ch in decomposed)
-    return unicodedata.normalize("NFD", mapped)
+    return unicodedata.normalize("NFD", decomposed.translate(_prototype_table()))
+
+
+@lru_cache(maxsize=1)
+def _prototype_table() -> dict[int, str]:
+    """``prototype_map`` keyed by code point, for ``str.translate``."""
+    return {ord(c): proto for c, proto in prototype_map().items()}
 
 
 @lru_cache(maxsize=4096)
