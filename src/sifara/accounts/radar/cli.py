@@ -146,7 +146,10 @@ def parse_rows(text: str, base_dir: Path, platforms: set[str]) -> tuple[list[Row
         phash = ""
         if values.get("avatar"):
             path = (base_dir / values["avatar"]).resolve()
-            result = phash_file(path)
+            # Only images beside the CSV (or below it): a row must not make the
+            # command read files elsewhere on the server.
+            inside = path.is_relative_to(base_dir.resolve())
+            result = phash_file(path) if inside else None
             if result is None:
                 row.warnings.append("avatar unreadable")
             else:

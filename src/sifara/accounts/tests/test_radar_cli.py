@@ -123,3 +123,18 @@ def test_text_format(tmp_path, capsys, registry_rows) -> None:
     assert run_screen_cli(_args(csv_file, fmt="text")) == 0
     out = capsys.readouterr().out
     assert "mfa_dem0" in out and "YES" in out and "1 flagged" in out
+
+
+def test_avatar_outside_the_csv_folder_is_not_read(tmp_path, capsys, registry_rows) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    avatar_image(3).save(outside / "secret.png")
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    csv_file = folder / "c.csv"
+    csv_file.write_text(
+        "platform,handle,avatar\nx,mfa_demo_news,../elsewhere/secret.png\n", encoding="utf-8"
+    )
+    run_screen_cli(_args(csv_file))
+    items = json.loads(capsys.readouterr().out)
+    assert "avatar unreadable" in items[0]["reasons"]
