@@ -31,7 +31,7 @@ from sifara import audit
 from sifara.accounts.models import TakedownCase, TakedownEvidence
 from sifara.accounts.review_selectors import profile_url, reasons_for_display, score_percent
 from sifara.core import policy
-from sifara.core.errors import ApplicationError, PermissionDeniedError
+from sifara.core.errors import ApplicationError
 
 if TYPE_CHECKING:
     from sifara.directory.models import User
@@ -42,13 +42,6 @@ FONT_WEIGHTS = (400, 600, 700)
 #: Each subset is its own family (WeasyPrint picks per glyph along the font stack).
 FONT_SUBSETS = {"latin": "Plex Latin", "arabic": "Plex Arabic", "latin-ext": "Plex Latin Ext"}
 IMAGE_MIME = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
-
-
-def _require_reviewer(actor: User | Any) -> None:
-    if not policy.can(actor, "accounts.review"):
-        from django.utils.translation import gettext as _
-
-        raise PermissionDeniedError(_("You do not have permission to do this."))
 
 
 def case_number(case: TakedownCase) -> str:
@@ -273,7 +266,7 @@ def _load(case: TakedownCase) -> TakedownCase:
 
 def evidence_pack_pdf(*, actor: User, case: TakedownCase, request: Any = None) -> bytes:
     """The bilingual evidence pack as a PDF; audited."""
-    _require_reviewer(actor)
+    policy.require(actor, "accounts.review")
     case = _load(case)
     items = _evidence_items(case)
     pdf = _render(case, items, actor)
@@ -294,7 +287,7 @@ def evidence_pack_pdf(*, actor: User, case: TakedownCase, request: Any = None) -
 def evidence_pack_zip(*, actor: User, case: TakedownCase, request: Any = None) -> bytes:
     """The PDF, every original evidence file and ``manifest.json`` (sha256 of
     each file) in one ZIP; audited."""
-    _require_reviewer(actor)
+    policy.require(actor, "accounts.review")
     case = _load(case)
     items = _evidence_items(case)
     missing = [item.number for item in items if not item.data]

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from sifara.accounts import services
 from sifara.accounts.models import AccountStatus, OfficialAccount, Platform
 from sifara.core import policy
-from sifara.core.errors import ApplicationError, PermissionDeniedError
+from sifara.core.errors import ApplicationError
 from sifara.directory.models import Unit, User
 
 REQUIRED = ("unit", "platform", "handle")
@@ -254,8 +254,8 @@ def official_accounts_import(
     """Import a registry CSV. ``actor`` None means the server's operator (the
     command line; audited as ``actor_label``); a user needs ``accounts.edit``.
     Raises :class:`ImportFileError` when the file as a whole is unusable."""
-    if actor is not None and not policy.can(actor, "accounts.edit"):
-        raise PermissionDeniedError(_("You do not have permission to do this."))
+    if actor is not None:
+        policy.require(actor, "accounts.edit")
     if len(data) > MAX_BYTES:
         raise ImportFileError(_("The file is larger than 20 MB."))
     text, encoding = decode(data)

@@ -51,7 +51,7 @@ from sifara.accounts.models import (
 )
 from sifara.accounts.radar import CandidateInput, OfficialEntry, ScreenResult
 from sifara.core import policy
-from sifara.core.errors import ApplicationError, PermissionDeniedError
+from sifara.core.errors import ApplicationError
 
 if TYPE_CHECKING:
     from sifara.accounts.radar.engine import RegistryIndex
@@ -71,11 +71,6 @@ EVIDENCE_IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 
 
 # --- permissions ----------------------------------------------------------------
-
-
-def _require_reviewer(actor: User | None) -> None:
-    if not policy.can(actor, "accounts.review"):
-        raise PermissionDeniedError(_("You do not have permission to do this."))
 
 
 # --- the registry index, cached per process --------------------------------------
@@ -420,7 +415,7 @@ def candidate_screen_outcome(
     ``accounts.review``.
     """
     if actor is not None:
-        _require_reviewer(actor)
+        policy.require(actor, "accounts.review")
     if source not in CandidateSource.values:
         raise ApplicationError(_("Unknown candidate source."))
     chosen = _platform(platform)
@@ -502,7 +497,7 @@ def candidates_store_screened(
     plus ``screened`` and ``flagged``; rows naming an unknown platform are
     counted as ``skipped``."""
     if actor is not None:
-        _require_reviewer(actor)
+        policy.require(actor, "accounts.review")
     counts: dict[str, int] = {"screened": 0, "flagged": 0, "skipped": 0}
     platforms = {p.code: p for p in Platform.objects.all()}
     for inp, result in results:
@@ -598,7 +593,7 @@ def candidate_confirm(
     *, actor: User, candidate: Candidate, note: str = "", request: Any = None
 ) -> TakedownCase:
     """Confirm an impersonator and open its takedown case."""
-    _require_reviewer(actor)
+    policy.require(actor, "accounts.review")
     note = _check_text(note, 2000, "note")
     with transaction.atomic():
         candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
@@ -634,7 +629,7 @@ def candidate_dismiss(
 ) -> Candidate:
     """Dismiss a candidate (parody, fan, unrelated): it stays out of the queue
     until what is screened about it changes."""
-    _require_reviewer(actor)
+    policy.require(actor, "accounts.review")
     if reason not in DismissReason.values:
         raise ApplicationError(
             _("Choose why this account is dismissed."),
@@ -696,7 +691,7 @@ def takedown_update(
     request: Any = None,
 ) -> TakedownCase:
     """Move a takedown case along open → reported → removed (or closed)."""
-    _require_reviewer(actor)
+    policy.require(actor, "accounts.review")
     if status not in TakedownStatus.values:
         raise ApplicationError(_("Unknown status."), details={"status": [_("Unknown status.")]})
     platform_reference = _check_text(platform_reference, 200, "platform_reference")
@@ -789,7 +784,7 @@ def evidence_add(
     request: Any = None,
 ) -> TakedownEvidence:
     """Attach a screenshot (PNG/JPEG/WebP) or a PDF of up to 5 MB to a case."""
-    _require_reviewer(actor)
+    policy.require(actor, "accounts.review")
     caption = _check_text(caption, 300, "caption")
     if captured_at is not None:
         if timezone.is_naive(captured_at):

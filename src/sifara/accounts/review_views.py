@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -31,22 +30,10 @@ from sifara.accounts.review_forms import (
     TakedownForm,
 )
 from sifara.core import policy
-from sifara.core.errors import ApplicationError, PermissionDeniedError
+from sifara.core.errors import ApplicationError
+from sifara.core.forms import apply_application_error
+from sifara.core.pages import paginate
 from sifara.core.types import AuthenticatedHttpRequest
-
-
-def _require(request: AuthenticatedHttpRequest) -> None:
-    if not selectors.may_review(request.user):
-        raise PermissionDeniedError(_("You do not have permission to do this."), status_code=403)
-
-
-def _apply_errors(form: Any, exc: ApplicationError) -> None:
-    if exc.details:
-        for name, errors in exc.details.items():
-            for error in errors if isinstance(errors, list) else [errors]:
-                form.add_error(name if name in form.fields else None, str(error))
-    else:
-        form.add_error(None, str(exc.message))
 
 
 def _candidate_context(candidate: Candidate) -> dict[str, Any]:
@@ -68,7 +55,7 @@ def _candidate_context(candidate: Candidate) -> dict[str, Any]:
 
 @login_required
 def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require(request)
+    policy.require(request.user, "accounts.review")
     form = QueueFilterForm(request.GET or None)
     filters = {"status": "", "platform": "", "query": ""}
     if form.is_valid():
@@ -78,7 +65,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
             "query": form.cleaned_data.get("q") or "",
         }
     candidates = selectors.candidate_list_for_user(user=request.user, **filters)
-    page_obj = Paginator(candidates, 25).get_page(request.GET.get("page"))
+    page_obj = paginate(request, candidates)
     rows = [
         {
             "candidate": candidate,
@@ -107,7 +94,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def candidate_detail(request: AuthenticatedHttpRequest, candidate_id: int) -> HttpResponse:
-    _require(request)
+    policy.require(request.user, "accounts.review")
     candidate = selectors.candidate_get_for_user(user=request.user, candidate_id=candidate_id)
     context = {
         **_candidate_context(candidate),
@@ -121,7 +108,7 @@ def candidate_detail(request: AuthenticatedHttpRequest, candidate_id: int) -> Ht
 @login_required
 @require_POST
 def candidate_confirm(request: AuthenticatedHttpRequest, candidate_id: int) -> HttpResponse:
-    _require(request)
+    policy.require(request.user, "accounts.review")
     candidate = selectors.candidate_get_for_user(user=request.user, candidate_id=candidate_id)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
@@ -148,7 +135,7 @@ def candidate_confirm(request: AuthenticatedHttpRequest, candidate_id: int) -> H
 @login_required
 @require_POST
 def candidate_dismiss(request: AuthenticatedHttpRequest, candidate_id: int) -> HttpResponse:
-    _require(request)
+    policy.require(request.user, "accounts.review")
     candidate = selectors.candidate_get_for_user(user=request.user, candidate_id=candidate_id)
     form = DismissForm(request.POST)
     if not form.is_valid():
@@ -175,7 +162,7 @@ def candidate_dismiss(request: AuthenticatedHttpRequest, candidate_id: int) -> H
 
 @login_required
 def candidate_new(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require(request)
+    policy.require(request.user, "accounts.review")
     form = CandidateEntryForm(request.POST or None, request.FILES or None)
     outcome = None
     if request.method == "POST" and form.is_valid():
@@ -195,7 +182,7 @@ def candidate_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 request=request,
             )
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            apply_application_error(form, exc)
         else:
             candidate = outcome.candidate
             percent = selectors.score_percent(outcome.score)
@@ -232,7 +219,7 @@ def _case_context(request: AuthenticatedHttpRequest, case: TakedownCase) -> dict
 
 @login_required
 def takedown_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
-    _require(request)
+    policy.require(request.user, "accounts.review")
     case = selectors.takedown_get_for_user(user=request.user, case_id=case_id)
     context = _case_context(request, case)
     context["form"] = TakedownForm(
@@ -251,7 +238,7 @@ def takedown_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResp
 @login_required
 @require_POST
 def takedown_update(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
-    _require(request)
+    policy.require(request.user, "accounts.review")
     case = selectors.takedown_get_for_user(user=request.user, case_id=case_id)
     form = TakedownForm(request.POST)
     if form.is_valid():
@@ -260,7 +247,7 @@ def takedown_update(request: AuthenticatedHttpRequest, case_id: int) -> HttpResp
                 actor=request.user, case=case, request=request, **form.cleaned_data
             )
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            apply_application_error(form, exc)
         else:
             messages.success(request, _("Takedown case updated."))
             return redirect("accounts_review:takedown_detail", case_id=case.pk)
@@ -273,7 +260,7 @@ def takedown_update(request: AuthenticatedHttpRequest, case_id: int) -> HttpResp
 @login_required
 @require_POST
 def evidence_add(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
-    _require(request)
+    policy.require(request.user, "accounts.review")
     case = selectors.takedown_get_for_user(user=request.user, case_id=case_id)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -287,7 +274,7 @@ def evidence_add(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespons
                 request=request,
             )
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            apply_application_error(form, exc)
         else:
             messages.success(request, _("Evidence added."))
             return redirect("accounts_review:takedown_detail", case_id=case.pk)
@@ -313,7 +300,7 @@ def evidence_add(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespons
 def evidence_file(
     request: AuthenticatedHttpRequest, case_id: int, evidence_id: int
 ) -> HttpResponseBase:
-    _require(request)
+    policy.require(request.user, "accounts.review")
     item = selectors.evidence_get_for_user(
         user=request.user, case_id=case_id, evidence_id=evidence_id
     )
@@ -332,7 +319,7 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
 
 @login_required
 def evidence_pack_pdf(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
-    _require(request)
+    policy.require(request.user, "accounts.review")
     case = selectors.takedown_get_for_user(user=request.user, case_id=case_id)
     data = evidence_pack.evidence_pack_pdf(actor=request.user, case=case, request=request)
     name = f"{evidence_pack.case_number(case)}-evidence-pack.pdf"
@@ -341,7 +328,7 @@ def evidence_pack_pdf(request: AuthenticatedHttpRequest, case_id: int) -> HttpRe
 
 @login_required
 def evidence_pack_zip(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
-    _require(request)
+    policy.require(request.user, "accounts.review")
     case = selectors.takedown_get_for_user(user=request.user, case_id=case_id)
     data = evidence_pack.evidence_pack_zip(actor=request.user, case=case, request=request)
     name = f"{evidence_pack.case_number(case)}-evidence-pack.zip"

@@ -36,7 +36,7 @@ from sifara.accounts.models import (
     SecurityPosture,
 )
 from sifara.core import policy
-from sifara.core.errors import ApplicationError, PermissionDeniedError
+from sifara.core.errors import ApplicationError
 from sifara.directory.models import Country, User
 
 logger = logging.getLogger(__name__)
@@ -69,11 +69,6 @@ POSTURE_FIELDS = (
     "last_password_rotation",
     "login_alerts_enabled",
 )
-
-
-def _require(actor: User | None, capability: str) -> None:
-    if actor is None or not policy.can(actor, capability):
-        raise PermissionDeniedError(_("You do not have permission to do this."))
 
 
 def _today() -> date:
@@ -323,7 +318,7 @@ def official_account_create(
 ) -> OfficialAccount:
     """Record an official account. ``handle`` may be any usual form (``@name``,
     a profile link); the platform chosen is the hint for bare handles."""
-    _require(actor, "accounts.edit")
+    policy.require(actor, "accounts.edit")
     return account_create_unchecked(
         actor=actor,
         platform=platform,
@@ -348,7 +343,7 @@ def official_account_update(
     **fields: Any,
 ) -> OfficialAccount:
     if check_permission:
-        _require(actor, "accounts.edit")
+        policy.require(actor, "accounts.edit")
     _check_fields(fields)
     new_platform = platform or account.platform
     resolved = None
@@ -424,7 +419,7 @@ def official_account_set_profile_image(
     """Store a profile image after checking it is really an image (≤ 2 MB) and
     compute its perceptual hash (used by the radar)."""
     if check_permission:
-        _require(actor, "accounts.edit")
+        policy.require(actor, "accounts.edit")
     image_inspect(data=data)
     with transaction.atomic():
         _store_image(account, data)
@@ -449,7 +444,7 @@ def personal_account_create(
     notes: str = "",
 ) -> PersonalAccount:
     """An official's *personal* account: kept apart from the official registry."""
-    _require(actor, "accounts.edit")
+    policy.require(actor, "accounts.edit")
     resolved = handle_resolve(platform=platform, text=handle)
     with transaction.atomic():
         if PersonalAccount.objects.filter(platform=platform, handle=resolved.handle).exists():
@@ -472,7 +467,7 @@ def personal_account_create(
 
 
 def personal_account_delete(*, actor: User, account: PersonalAccount) -> None:
-    _require(actor, "accounts.edit")
+    policy.require(actor, "accounts.edit")
     with transaction.atomic():
         audit.record(
             actor=actor,
@@ -493,8 +488,8 @@ def _posture_for(account: OfficialAccount) -> SecurityPosture:
 
 def posture_update(*, actor: User, account: OfficialAccount, **fields: Any) -> SecurityPosture:
     """Change an account's security posture and recompute its risk score."""
-    _require(actor, "accounts.view_posture")
-    _require(actor, "accounts.edit")
+    policy.require(actor, "accounts.view_posture")
+    policy.require(actor, "accounts.edit")
     unknown = set(fields) - set(POSTURE_FIELDS)
     if unknown:
         raise ApplicationError(
@@ -532,7 +527,7 @@ def account_audit_record(
     passed: bool = True,
 ) -> AccountAudit:
     """Record a security audit with its findings; updates the posture's last audit."""
-    _require(actor, "accounts.view_posture")
+    policy.require(actor, "accounts.view_posture")
     if audited_on > _today():
         raise ApplicationError(
             _("A date in the future is not possible here."),
@@ -574,7 +569,7 @@ def platform_usage_set(
     as_of: date | None = None,
 ) -> PlatformUsage:
     """Set how much ``platform`` is used in ``country`` (0-100 %, with its source)."""
-    _require(actor, "accounts.platform_guide")
+    policy.require(actor, "accounts.platform_guide")
     source = (source or "").strip()
     if not source:
         raise ApplicationError(
@@ -613,7 +608,7 @@ def platform_usage_set(
 
 
 def platform_usage_remove(*, actor: User, usage: PlatformUsage) -> None:
-    _require(actor, "accounts.platform_guide")
+    policy.require(actor, "accounts.platform_guide")
     with transaction.atomic():
         audit.record(
             actor=actor,

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,35 +25,21 @@ from sifara.accounts.forms import (
 )
 from sifara.accounts.handles import HandleError
 from sifara.core import policy
-from sifara.core.errors import ApplicationError, PermissionDeniedError
+from sifara.core.errors import ApplicationError
+from sifara.core.forms import apply_application_error
+from sifara.core.pages import paginate
 from sifara.core.types import AuthenticatedHttpRequest
 
 
-def _page(request: AuthenticatedHttpRequest, items: Any, per_page: int = 25) -> Any:
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
-
-
-def _require(request: AuthenticatedHttpRequest, capability: str) -> None:
-    if not policy.can(request.user, capability):
-        raise PermissionDeniedError(_("You do not have permission to do this."), status_code=403)
+def _apply_errors(form: Any, exc: ApplicationError) -> None:
+    """A bad account reference belongs next to the handle field."""
+    apply_application_error(
+        form, exc, message_field="handle" if isinstance(exc, HandleError) else None
+    )
 
 
 def _require_view(request: AuthenticatedHttpRequest) -> None:
-    _require(request, "accounts.view")
-
-
-def _apply_errors(form: Any, exc: ApplicationError) -> None:
-    if isinstance(exc, HandleError) and not exc.details and "handle" in form.fields:
-        form.add_error("handle", str(exc.message))
-    elif exc.details:
-        for field, errors in exc.details.items():
-            items = errors if isinstance(errors, list) else [errors]
-            for error in items or [exc.message]:
-                form.add_error(field if field in form.fields else None, str(error))
-        if not form.errors:
-            form.add_error(None, str(exc.message))
-    else:
-        form.add_error(None, str(exc.message))
+    policy.require(request.user, "accounts.view")
 
 
 def _upload_bytes(upload: UploadedFile | None) -> bytes | None:
@@ -94,7 +79,7 @@ def registry(request: AuthenticatedHttpRequest) -> HttpResponse:
             "kind": form.cleaned_data.get("kind") or "",
         }
     accounts = selectors.official_account_list_for_user(user=request.user, **filters)
-    context = {"form": form, "page_obj": _page(request, accounts), **_capabilities(request)}
+    context = {"form": form, "page_obj": paginate(request, accounts), **_capabilities(request)}
     template = "accounts/partials/registry_table.html" if request.htmx else "accounts/registry.html"
     return render(request, template, context)
 
@@ -116,7 +101,7 @@ def account_detail(request: AuthenticatedHttpRequest, account_id: int) -> HttpRe
 
 @login_required
 def account_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require(request, "accounts.edit")
+    policy.require(request.user, "accounts.edit")
     form = OfficialAccountForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -141,7 +126,7 @@ def account_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def account_edit(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
-    _require(request, "accounts.edit")
+    policy.require(request.user, "accounts.edit")
     account = selectors.official_account_get_for_user(user=request.user, account_id=account_id)
     form = OfficialAccountForm(
         request.POST or None,
@@ -232,7 +217,7 @@ def audit_record(request: AuthenticatedHttpRequest, account_id: int) -> HttpResp
 def security_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = selectors.security_board_for_user(user=request.user)
     context = {
-        "page_obj": _page(request, rows, per_page=50),
+        "page_obj": paginate(request, rows, per_page=50),
         "total": len(rows),
         "overdue": sum(1 for row in rows if row.audit_overdue),
         "high": sum(1 for row in rows if row.level == "high"),
@@ -274,7 +259,7 @@ def guide_country(request: AuthenticatedHttpRequest, country: str) -> HttpRespon
                 messages.success(request, _("Platform guide saved."))
                 return redirect("accounts:guide_country", country=found.code)
     elif request.method == "POST":
-        _require(request, "accounts.platform_guide")
+        policy.require(request.user, "accounts.platform_guide")
     context = {
         "country": found,
         "usage": usage,
@@ -288,7 +273,7 @@ def guide_country(request: AuthenticatedHttpRequest, country: str) -> HttpRespon
 @login_required
 @require_POST
 def guide_remove(request: AuthenticatedHttpRequest, usage_id: int) -> HttpResponse:
-    _require(request, "accounts.platform_guide")
+    policy.require(request.user, "accounts.platform_guide")
     usage = selectors.platform_usage_get_for_user(user=request.user, usage_id=usage_id)
     country = usage.country_id
     services.platform_usage_remove(actor=request.user, usage=usage)
@@ -298,7 +283,7 @@ def guide_remove(request: AuthenticatedHttpRequest, usage_id: int) -> HttpRespon
 
 @login_required
 def personal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require(request, "accounts.edit")
+    policy.require(request.user, "accounts.edit")
     query = request.GET.get("q", "")[:100]
     accounts = selectors.personal_account_list_for_user(user=request.user, query=query)
     form = PersonalAccountForm(request.POST or None)
@@ -312,7 +297,7 @@ def personal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("accounts:personal_list")
     context = {
         "form": form,
-        "page_obj": _page(request, accounts),
+        "page_obj": paginate(request, accounts),
         "q": query,
         **_capabilities(request),
     }
@@ -322,7 +307,7 @@ def personal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def personal_remove(request: AuthenticatedHttpRequest, account_id: int) -> HttpResponse:
-    _require(request, "accounts.edit")
+    policy.require(request.user, "accounts.edit")
     account = selectors.personal_account_get_for_user(user=request.user, account_id=account_id)
     services.personal_account_delete(actor=request.user, account=account)
     messages.success(request, _("Personal account removed."))

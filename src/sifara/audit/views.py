@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -23,6 +22,7 @@ from sifara.audit.forms import EventFilterForm
 from sifara.audit.models import AuditEvent
 from sifara.core import policy
 from sifara.core.errors import ApplicationError
+from sifara.core.pages import paginate
 
 PER_PAGE = 50
 
@@ -46,7 +46,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = _filter_form(request)
     events = selectors.event_list_for_user(user=user, **form.filters())
-    page_obj = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = paginate(request, events, PER_PAGE)
     export_query = request.GET.copy()
     export_query.pop("page", None)
     context = {

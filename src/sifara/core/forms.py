@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from sifara.core.errors import ApplicationError
+
 
 class BootstrapMixin:
     fields: dict[str, forms.Field]
@@ -20,3 +22,17 @@ class BootstrapMixin:
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-control")
+
+
+def apply_application_error(
+    form: forms.BaseForm, exc: ApplicationError, *, message_field: str | None = None
+) -> None:
+    """Show a service's :class:`ApplicationError` on ``form``: its ``details``
+    per field (unknown fields as form-wide errors), else its message on
+    ``message_field`` (or form-wide)."""
+    for field, errors in exc.details.items():
+        items = errors if isinstance(errors, list) else [errors]
+        for error in items or [exc.message]:
+            form.add_error(field if field in form.fields else None, str(error))
+    if not form.errors:
+        form.add_error(message_field if message_field in form.fields else None, str(exc.message))

@@ -134,6 +134,16 @@ def can(user: User | Any, capability: str) -> bool:
     return bool(roles(user) & granted_by)
 
 
+def require(user: User | Any, capability: str) -> None:
+    """Raise :class:`PermissionDeniedError` (403) unless ``user`` may ``capability``."""
+    if not can(user, capability):
+        from django.utils.translation import gettext
+
+        from sifara.core.errors import PermissionDeniedError
+
+        raise PermissionDeniedError(gettext("You do not have permission to do this."))
+
+
 def has_clearance(user: User | Any, classification: int) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False

@@ -35,11 +35,6 @@ UNIT_FIELDS = (
 )
 
 
-def _require(actor: User, capability: str) -> None:
-    if not policy.can(actor, capability):
-        raise PermissionDeniedError(_("You do not have permission to do this."))
-
-
 def _validated_save(obj: Unit | User) -> None:
     try:
         obj.full_clean()
@@ -69,7 +64,7 @@ def _check_parent(unit: Unit) -> None:
 def unit_create(
     *, actor: User, accredited_countries: list[Country] | None = None, **fields: Any
 ) -> Unit:
-    _require(actor, "directory.manage")
+    policy.require(actor, "directory.manage")
     unknown = set(fields) - set(UNIT_FIELDS)
     if unknown:
         raise ApplicationError(
@@ -96,7 +91,7 @@ def unit_update(
     accredited_countries: list[Country] | None = None,
     **fields: Any,
 ) -> Unit:
-    _require(actor, "directory.manage")
+    policy.require(actor, "directory.manage")
     unknown = set(fields) - set(UNIT_FIELDS)
     if unknown:
         raise ApplicationError(
@@ -130,7 +125,7 @@ def person_create(
     preferred_language: str = "ar",
 ) -> tuple[User, str]:
     """Create an account with a one-time password the person must change."""
-    _require(actor, "directory.manage")
+    policy.require(actor, "directory.manage")
     temporary = secrets.token_urlsafe(12)
     with transaction.atomic():
         if User.objects.filter(username__iexact=username).exists():
@@ -170,7 +165,7 @@ def person_update_profile(*, actor: User, person: User, **fields: Any) -> User:
         "preferred_language",
     }
     if actor.pk != person.pk:
-        _require(actor, "directory.manage")
+        policy.require(actor, "directory.manage")
     unknown = set(fields) - allowed
     if unknown:
         raise ApplicationError(

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +13,8 @@ from django.views.decorators.http import require_POST
 
 from sifara.core import i18n, policy
 from sifara.core.errors import ApplicationError, PermissionDeniedError
+from sifara.core.forms import apply_application_error
+from sifara.core.pages import paginate
 from sifara.core.types import AuthenticatedHttpRequest
 from sifara.directory import selectors, services
 from sifara.directory.forms import (
@@ -25,15 +26,6 @@ from sifara.directory.forms import (
     UnitForm,
 )
 from sifara.directory.models import WEEKDAYS, Membership, User
-
-
-def _page(request: AuthenticatedHttpRequest, items: Any, per_page: int = 25) -> Any:
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
-
-
-def _require(request: AuthenticatedHttpRequest, capability: str) -> None:
-    if not policy.can(request.user, capability):
-        raise PermissionDeniedError(_("You do not have permission to do this."), status_code=403)
 
 
 @login_required
@@ -49,7 +41,7 @@ def unit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         }
     units = selectors.unit_list_for_user(user=request.user, **filters)
     countries = sorted(form.fields["country"].queryset, key=lambda country: country.name)  # type: ignore[attr-defined]
-    context = {"form": form, "page_obj": _page(request, units), "countries": countries}
+    context = {"form": form, "page_obj": paginate(request, units), "countries": countries}
     template = "directory/partials/unit_table.html" if request.htmx else "directory/unit_list.html"
     return render(request, template, context)
 
@@ -69,7 +61,7 @@ def unit_detail(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse
 
 @login_required
 def unit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require(request, "directory.manage")
+    policy.require(request.user, "directory.manage")
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -77,7 +69,7 @@ def unit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             unit = services.unit_create(actor=request.user, accredited_countries=countries, **data)
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            apply_application_error(form, exc)
         else:
             messages.success(request, _("Unit created."))
             return redirect("directory:unit_detail", unit_id=unit.pk)
@@ -86,7 +78,7 @@ def unit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def unit_edit(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
-    _require(request, "directory.manage")
+    policy.require(request.user, "directory.manage")
     unit = selectors.unit_get_for_user(user=request.user, unit_id=unit_id)
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
@@ -98,22 +90,13 @@ def unit_edit(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse:
                 actor=request.user, unit=unit, accredited_countries=countries, **data
             )
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            apply_application_error(form, exc)
         else:
             messages.success(request, _("Unit saved."))
             return redirect("directory:unit_detail", unit_id=unit.pk)
     return render(
         request, "directory/unit_form.html", {"form": form, "unit": unit, "creating": False}
     )
-
-
-def _apply_errors(form: Any, exc: ApplicationError) -> None:
-    if exc.details:
-        for field, errors in exc.details.items():
-            for error in errors if isinstance(errors, list) else [errors]:
-                form.add_error(field if field in form.fields else None, str(error))
-    else:
-        form.add_error(None, str(exc.message))
 
 
 @login_required
@@ -123,7 +106,7 @@ def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_valid():
         query, role = form.cleaned_data.get("q") or "", form.cleaned_data.get("role") or ""
     people = selectors.person_list_for_user(user=request.user, query=query, role=role)
-    context = {"form": form, "page_obj": _page(request, people)}
+    context = {"form": form, "page_obj": paginate(request, people)}
     template = (
         "directory/partials/person_table.html" if request.htmx else "directory/person_list.html"
     )
@@ -147,13 +130,13 @@ def person_detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResp
 
 @login_required
 def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require(request, "directory.manage")
+    policy.require(request.user, "directory.manage")
     form = PersonCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             person, temporary = services.person_create(actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            apply_application_error(form, exc)
         else:
             return render(
                 request,
