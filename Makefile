@@ -43,8 +43,10 @@ messages: python
 install: python assets messages system-libs
 
 # Pango for WeasyPrint's PDFs (evidence packs); present on most Debian images.
+# Tesseract (Arabic + English) reads scanned agreements in the archive; optional.
 system-libs:
 	@ldconfig -p | grep -q libpangoft2-1.0 || { echo "installing Pango (for PDF exports)"; $(call apt_install,libpango-1.0-0 libpangoft2-1.0-0); }
+	@{ command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx ara; } || { echo "installing Tesseract OCR with Arabic and English (scanned agreements; optional)"; $(call apt_install,tesseract-ocr tesseract-ocr-ara tesseract-ocr-eng) || echo "Tesseract could not be installed: the archive works without OCR of scans"; }
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 browser:

@@ -85,3 +85,16 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _iso_countries_after_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (live server, crash/resume) flush every table between
+    tests, including the ISO countries a data migration loads: put them back so
+    test order never matters."""
+    if not {"live_server", "transactional_db"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    from sifara.directory.services import countries_sync
+
+    countries_sync()

@@ -124,6 +124,64 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    _setup()
+    from django.conf import settings
+
+    from sifara.core import crypto
+
+    if args.generate:
+        key_file = getattr(settings, "MASTER_KEY_FILE", None)
+        previous_file = getattr(settings, "PREVIOUS_MASTER_KEYS_FILE", None)
+        if key_file is None or previous_file is None or os.environ.get("SIFARA_MASTER_KEY"):
+            print(
+                "--generate works only with the embedded profile's key files; in production "
+                "set SIFARA_MASTER_KEY to the new key and SIFARA_PREVIOUS_MASTER_KEYS to the old "
+                "one on every machine, then run `sifara keys rotate`",
+                file=sys.stderr,
+            )
+            return 2
+        from sifara.settings.keys import decode_key, encode_key, new_key
+
+        old = crypto.current_master_key()
+        fresh = new_key()
+        # Keep the old key readable first, then switch: a crash between the two
+        # steps leaves both keys on disk and nothing unreadable.
+        with open(previous_file, "a", encoding="ascii") as handle:
+            handle.write(encode_key(old) + "\n")
+        os.chmod(previous_file, 0o600)
+        tmp = key_file.with_suffix(".new")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(fresh + "\n")
+        os.replace(tmp, key_file)
+        settings.SIFARA_PREVIOUS_MASTER_KEYS = [*settings.SIFARA_PREVIOUS_MASTER_KEYS, old]
+        settings.SIFARA_MASTER_KEY = decode_key("master.key", fresh)
+        print(
+            f"generated a new master key {crypto.key_id(settings.SIFARA_MASTER_KEY)} in {key_file}"
+        )
+    report = crypto.rotate(batch_size=args.batch_size)
+    current = crypto.key_id(crypto.current_master_key())
+    print(
+        f"master key {current}: {report.rewrapped} data keys re-wrapped, "
+        f"{report.already_current} already current, {report.failed} unreadable"
+    )
+    from sifara.audit import services as audit
+
+    audit.record(
+        actor=None,
+        action="keys.rotate",
+        target=None,
+        details={
+            "master_key_id": current,
+            "rewrapped": report.rewrapped,
+            "already_current": report.already_current,
+            "failed": report.failed,
+        },
+    )
+    return 1 if report.failed else 0
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     _setup()
     from sifara.audit.services import verify
@@ -315,6 +373,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     acc_screen.add_argument("--dry-run", action="store_true", help="print results, store nothing")
     acc_screen.set_defaults(func=cmd_accounts_screen)
+
+    keys = sub.add_parser(
+        "keys", help="encryption key management", description="Encryption key management."
+    )
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="COMMAND")
+    rotate = keys_sub.add_parser(
+        "rotate",
+        help="re-wrap every data key under the current master key",
+        description="Re-wrap every per-record data key under the current master key "
+        "(SIFARA_MASTER_KEY), unwrapping with the previous keys in "
+        "SIFARA_PREVIOUS_MASTER_KEYS. Content is not rewritten; the server keeps running. "
+        "Idempotent: re-run it to finish an interrupted rotation. Exits 1 if some keys "
+        "could not be unwrapped.",
+    )
+    rotate.add_argument(
+        "--generate",
+        action="store_true",
+        help="embedded profile: generate a new master key file first (the old key is kept "
+        "in keys/master.previous)",
+    )
+    rotate.add_argument("--batch-size", type=int, default=500, help=argparse.SUPPRESS)
+    rotate.set_defaults(func=cmd_keys_rotate)
+
+    from sifara.archive.cli import register as register_archive
+    from sifara.cables.cli import register as register_cables
+    from sifara.listening.cli import register as register_listening
+
+    register_cables(sub, _setup)
+    register_archive(sub, _setup)
+    register_listening(sub, _setup)
 
     check = sub.add_parser(
         "check",

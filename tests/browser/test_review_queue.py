@@ -8,7 +8,6 @@ import io
 import re
 
 import pytest
-from django_otp.plugins.otp_static.models import StaticToken
 from playwright.sync_api import expect
 
 from sifara.accounts import review_services
@@ -16,22 +15,10 @@ from sifara.accounts.demo import load_accounts_demo
 from sifara.accounts.models import Candidate, CandidateStatus, Platform, TakedownCase
 from sifara.accounts.platforms import upsert_platforms
 from sifara.accounts.review_demo import load_review_demo
-from sifara.directory.demo import DEMO_PASSWORD, load_demo
+from sifara.directory.demo import load_demo
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, live_server, username: str) -> None:
-    token = StaticToken.objects.filter(device__user__username=username).order_by("id").first()
-    assert token is not None
-    page.goto(f"{live_server.url}/identity/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/identity/otp/.*"))
-    page.fill("input[name=token]", str(token.token))
-    page.click("form[action$='/identity/otp/'] button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_digital_officer_confirms_an_impersonator_in_arabic(page, live_server, screenshot):
@@ -47,7 +34,7 @@ def test_digital_officer_confirms_an_impersonator_in_arabic(page, live_server, s
     )
     assert target is not None
 
-    _sign_in(page, live_server, "digital.hq")
+    sign_in(page, live_server, "digital.hq")
     page.goto(f"{live_server.url}/accounts/review/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"

@@ -2,10 +2,8 @@
 holding the PDF, the original evidence files and a ``manifest.json`` with the
 sha256 of every file.
 
-The PDF is rendered from ``accounts/review/evidence_pack.html`` with the
-vendored IBM Plex Sans Arabic fonts (``file://`` URLs) so Arabic is shaped
-correctly. Rendering fetches nothing from the network: only ``data:`` URLs and
-files under the font directory are allowed.
+The PDF is rendered from ``accounts/review/evidence_pack.html`` by
+:func:`sifara.core.pdf.render_pdf` (vendored Arabic fonts, no network access).
 """
 
 from __future__ import annotations
@@ -19,71 +17,26 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from sifara import audit
 from sifara.accounts.models import TakedownCase, TakedownEvidence
 from sifara.accounts.review_selectors import profile_url, reasons_for_display, score_percent
+from sifara.core import pdf as core_pdf
 from sifara.core import policy
 from sifara.core.errors import ApplicationError
 
 if TYPE_CHECKING:
     from sifara.directory.models import User
 
-FONT_DIR = "vendor/ibm-plex-sans-arabic/files"
-#: (weight, file name pattern) for the @font-face rules; Arabic and Latin subsets.
-FONT_WEIGHTS = (400, 600, 700)
-#: Each subset is its own family (WeasyPrint picks per glyph along the font stack).
-FONT_SUBSETS = {"latin": "Plex Latin", "arabic": "Plex Arabic", "latin-ext": "Plex Latin Ext"}
 IMAGE_MIME = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
 
 
 def case_number(case: TakedownCase) -> str:
     return f"TD-{case.pk:05d}"
-
-
-def font_faces() -> list[dict[str, Any]]:
-    """``@font-face`` sources (``file://`` URLs) for the vendored fonts found."""
-    faces = []
-    for weight in FONT_WEIGHTS:
-        for subset, family in FONT_SUBSETS.items():
-            found = finders.find(f"{FONT_DIR}/ibm-plex-sans-arabic-{subset}-{weight}-normal.woff")
-            if found:
-                path = Path(found if isinstance(found, str) else found[0]).resolve()
-                faces.append({"weight": weight, "url": path.as_uri(), "family": family})
-    return faces
-
-
-def _font_root() -> Path | None:
-    found = finders.find(FONT_DIR)
-    if not found:
-        return None
-    return Path(found if isinstance(found, str) else found[0]).resolve()
-
-
-def _url_fetcher(roots: list[Path]) -> Any:
-    from weasyprint.urls import URLFetcher
-
-    class LocalOnlyFetcher(URLFetcher):
-        """``data:`` URLs and files under ``roots``; nothing else, no network."""
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            scheme = url.split(":", 1)[0].lower()
-            if scheme == "file":
-                path = Path(url2pathname(urlsplit(url).path)).resolve()
-                if not any(path.is_relative_to(root) for root in roots):
-                    raise ValueError("file outside the allowed directories")
-            elif scheme != "data":
-                raise ValueError("only local resources are fetched")
-            return super().fetch(url, headers)
-
-    return LocalOnlyFetcher(allowed_protocols=("file", "data"), timeout=5)
 
 
 @dataclass
@@ -226,7 +179,7 @@ def _context(case: TakedownCase, items: list[EvidenceItem], actor: Any) -> dict[
         "generated_at": _iso(timezone.now()),
         "generated_by_ar": getattr(actor, "full_name_ar", "") or getattr(actor, "username", ""),
         "generated_by_en": getattr(actor, "full_name_en", "") or getattr(actor, "username", ""),
-        "fonts": font_faces(),
+        "fonts": core_pdf.font_faces(),
         "score_percent": score_percent(candidate.score),
     }
 
@@ -239,19 +192,9 @@ def render_pdf(case: TakedownCase, *, actor: Any = None) -> bytes:
 
 
 def _render(case: TakedownCase, items: list[EvidenceItem], actor: Any) -> bytes:
-    from weasyprint import HTML
-
     with translation.override("ar"):
         html = render_to_string("accounts/review/evidence_pack.html", _context(case, items, actor))
-    root = _font_root()
-    roots = [root] if root else []
-    document = HTML(
-        string=html,
-        base_url=root.as_uri() + "/" if root else None,
-        url_fetcher=_url_fetcher(roots),
-    )
-    pdf: bytes = document.write_pdf()
-    return pdf
+    return core_pdf.render_pdf(html)
 
 
 def _load(case: TakedownCase) -> TakedownCase:

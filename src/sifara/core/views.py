@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -27,6 +27,11 @@ logger = logging.getLogger(__name__)
 
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    from sifara.rooms.selectors import user_is_room_guest_only
+
+    if user_is_room_guest_only(user=request.user):
+        # Outside guests see nothing beyond their operations rooms.
+        return redirect("rooms:room_list")
     context = directory_selectors.dashboard_for_user(user=request.user)
     return render(request, "core/dashboard.html", context)
 

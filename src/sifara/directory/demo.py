@@ -844,4 +844,16 @@ def load_demo(*, out: TextIO) -> None:
     from sifara.accounts.review_demo import load_review_demo
 
     load_review_demo(out=out)
+    from sifara.archive.demo import load_demo as load_archive_demo
+    from sifara.cables.demo import load_demo as load_cables_demo
+    from sifara.listening.demo import load_demo as load_listening_demo
+    from sifara.rooms.demo import load_demo as load_rooms_demo
+
+    load_cables_demo(out=out)
+    load_rooms_demo(out=out)
+    load_archive_demo(out=out)
+    load_listening_demo(out=out)
+    from sifara.analysis.demo import load_demo as load_analysis_demo
+
+    load_analysis_demo(out=out)
     out.write("\nOpen http://127.0.0.1:8000 and sign in.\n")

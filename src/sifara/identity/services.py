@@ -356,7 +356,8 @@ def password_change(*, request: HttpRequest, user: User, new_password: str) -> N
     audit.record(actor=user, action="auth.password_changed", target=user, request=request)
 
 
-def _temporary_password() -> str:
+def temporary_password() -> str:
+    """A one-time password shown once (administrator resets, invited room guests)."""
     groups = ["".join(secrets.choice(_TEMP_ALPHABET) for _ in range(4)) for _ in range(4)]
     return "-".join(groups)
 
@@ -375,7 +376,7 @@ def person_reset_password(
 ) -> str:
     """Issue a one-time password the person must change at next sign-in."""
     _require_may_change_access(actor, person)
-    temporary = _temporary_password()
+    temporary = temporary_password()
     with transaction.atomic():
         person.set_password(temporary)
         person.must_change_password = True

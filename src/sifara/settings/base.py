@@ -57,6 +57,11 @@ INSTALLED_APPS = [
     "sifara.directory",
     "sifara.identity",
     "sifara.accounts",
+    "sifara.cables",
+    "sifara.rooms",
+    "sifara.archive",
+    "sifara.listening",
+    "sifara.analysis",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +200,75 @@ SIFARA_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int(
 SIFARA_LOGIN_LOCKOUT_MINUTES = env_int("SIFARA_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 SIFARA_API_TOKEN_MAX_DAYS = env_int("SIFARA_API_TOKEN_MAX_DAYS", 365, minimum=1)
 SIFARA_ACCOUNT_AUDIT_DAYS = env_int("SIFARA_ACCOUNT_AUDIT_DAYS", 180, minimum=1)
+
+# --- Envelope encryption: master keys able to unwrap data keys (rotation) --------
+# The current key is SIFARA_MASTER_KEY (set per profile); previous keys stay
+# readable until `sifara keys rotate` has re-wrapped everything under the current.
+from sifara.settings.keys import decode_key as _decode_key  # noqa: E402
+
+SIFARA_PREVIOUS_MASTER_KEYS: list[bytes] = [
+    _decode_key("SIFARA_PREVIOUS_MASTER_KEYS", raw)
+    for raw in env_list("SIFARA_PREVIOUS_MASTER_KEYS", [])
+]
+
+# --- Cables and operations rooms (issue 3) ----------------------------------------
+# Cables: attachment size limit, how often the inbox page refreshes itself, and
+# Web Push (VAPID). Push is disabled while SIFARA_VAPID_PRIVATE_KEY is unset
+# (the embedded profile generates one into the data directory).
+SIFARA_CABLE_ATTACHMENT_MAX_BYTES = env_int(
+    "SIFARA_CABLE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024
+)
+SIFARA_CABLE_INBOX_POLL_SECONDS = env_int("SIFARA_CABLE_INBOX_POLL_SECONDS", 10, minimum=2)
+SIFARA_VAPID_SUBJECT = env_str("SIFARA_VAPID_SUBJECT", "mailto:sifara@localhost")
+_vapid_raw = env_str("SIFARA_VAPID_PRIVATE_KEY")
+SIFARA_VAPID_PRIVATE_KEY: bytes | None = (
+    _decode_key("SIFARA_VAPID_PRIVATE_KEY", _vapid_raw) if _vapid_raw else None
+)
+# Operations rooms: how often an open room's timeline refreshes itself (seconds).
+SIFARA_ROOMS_POLL_SECONDS = env_int("SIFARA_ROOMS_POLL_SECONDS", 5, minimum=2)
+# Outside guests of operations rooms reach nothing but their rooms (404 elsewhere).
+MIDDLEWARE.append("sifara.rooms.middleware.GuestConfinementMiddleware")
+
+# --- Archive of agreements (issue 4) ----------------------------------------------
+# Largest file accepted (upload or import), in MB.
+SIFARA_ARCHIVE_MAX_UPLOAD_MB = env_int("SIFARA_ARCHIVE_MAX_UPLOAD_MB", 50, minimum=1)
+# Scanned PDFs: OCR at most this many pages (the rest is stored, not read).
+SIFARA_ARCHIVE_OCR_MAX_PAGES = env_int("SIFARA_ARCHIVE_OCR_MAX_PAGES", 100, minimum=1)
+SIFARA_ARCHIVE_OCR_LANGUAGES = env_str("SIFARA_ARCHIVE_OCR_LANGUAGES", "ara+eng") or "ara+eng"
+# Tesseract executable (name on PATH or full path); the archive works without it.
+SIFARA_ARCHIVE_TESSERACT = env_str("SIFARA_ARCHIVE_TESSERACT", "tesseract") or "tesseract"
+# Reminder lead times in days before an expiry or a renewal-notice deadline.
+SIFARA_ARCHIVE_REMINDER_DAYS = sorted(
+    {int(d) for d in env_list("SIFARA_ARCHIVE_REMINDER_DAYS", ["180", "90", "30", "7"])},
+    reverse=True,
+)
+# Units whose staff record agreements and receive reminders (the treaties department).
+SIFARA_ARCHIVE_TREATIES_UNITS = env_list("SIFARA_ARCHIVE_TREATIES_UNITS", ["hq-legal"])
+
+# --- Listening and analysis (issue 6) ----------------------------------------------------------
+# Listening ingest: languages the identifier chooses among (ISO 639-1), posts per
+# stored batch, an optional local transformer sentiment model (a directory path;
+# the default scorer is the bilingual lexicon), the near-duplicate window and how
+# many distinct accounts make a cluster "coordinated", and whether new authors
+# are screened by the impersonation radar in the background.
+SIFARA_LISTENING_LANGUAGES = env_list(
+    "SIFARA_LISTENING_LANGUAGES", ["ar", "en", "fr", "es", "de", "tr", "fa", "ur", "ru", "zh"]
+)
+SIFARA_LISTENING_BATCH_SIZE = env_int("SIFARA_LISTENING_BATCH_SIZE", 5000, minimum=1)
+SIFARA_LISTENING_SENTIMENT_MODEL = env_str("SIFARA_LISTENING_SENTIMENT_MODEL", "") or ""
+SIFARA_LISTENING_CLUSTER_WINDOW_MINUTES = env_int(
+    "SIFARA_LISTENING_CLUSTER_WINDOW_MINUTES", 120, minimum=1
+)
+SIFARA_LISTENING_CLUSTER_MIN_ACCOUNTS = env_int(
+    "SIFARA_LISTENING_CLUSTER_MIN_ACCOUNTS", 5, minimum=2
+)
+SIFARA_LISTENING_SCREEN_AUTHORS = env_bool("SIFARA_LISTENING_SCREEN_AUTHORS", True)
+# Long ingests analyse batch N+1 in one helper process while batch N is stored.
+SIFARA_LISTENING_ANALYSIS_PROCESS = env_bool("SIFARA_LISTENING_ANALYSIS_PROCESS", True)
+# Listening analysis: the address people reach Sifara at (links in alert e-mails),
+# and how often the alert rules are evaluated besides after every ingested batch.
+SIFARA_SITE_URL = env_str("SIFARA_SITE_URL", "http://127.0.0.1:8000") or "http://127.0.0.1:8000"
+SIFARA_ALERTS_EVERY_MINUTES = env_int("SIFARA_ALERTS_EVERY_MINUTES", 5, minimum=1)
 
 # --- Request limits -------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SIFARA_MAX_REQUEST_BYTES", 2 * 1024 * 1024, minimum=1024)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OfficialEntry:
     """One official account as the radar sees it."""
 
@@ -27,7 +27,7 @@ class OfficialEntry:
     avatar_phash: str = ""  # hex perceptual hash, "" when unknown
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CandidateInput:
     """An account to screen."""
 
@@ -41,7 +41,7 @@ class CandidateInput:
     created: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reason:
     """One human-readable reason, with a machine code and its contribution."""
 
@@ -51,7 +51,7 @@ class Reason:
     weight: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScreenResult:
     score: float  # 0..1
     flagged: bool  # score >= threshold

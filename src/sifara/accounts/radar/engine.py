@@ -4,16 +4,21 @@ Design (the benchmark screens 1,000,000 candidates against 2,000 officials):
 
 * **Index once.** Every official handle is folded (``normalise.fold_handle``:
   TR39 skeleton, case, separators, digit/letter swaps, rn→m, vv→w, repeated
-  letters) and stored in a *deletion neighbourhood* index: the key itself, all
-  keys with one character deleted and, for long keys, two characters deleted.
-  Two keys within one edit (insertion, deletion, substitution, adjacent
-  transposition) always share an entry, so a candidate is compared in detail
-  only with the officials it shares an entry with — a handful, usually none —
-  instead of all 2,000. Display names are indexed by normalised name, by
+  letters) and indexed for one edit by pigeonhole blocking: per key length,
+  by the key's first half and by its second half. One edit (insertion,
+  deletion, substitution, adjacent transposition) leaves one half intact, so a
+  candidate is compared in detail only with the officials of its buckets — a
+  handful, usually none — instead of all 2,000. Display names are indexed by normalised name, by
   distinctive words (and their deletion neighbourhood), by Arabic rasm (letters
   without dots) and by the Arabic↔Latin phonetic key; bios by word 3-shingles;
   websites by host and by folded domain label; avatars in a numpy array of
   64-bit hashes compared with one XOR + popcount.
+* **Screen in batches.** ``screen_batch`` runs a vectorised pre-filter
+  (``batch.scan_handles``) over a whole batch of handles at once and takes only
+  the few candidates that may have evidence down the detailed path; it answers
+  with those results, all other candidates being clear. Per-key work (the
+  one-edit neighbours of a key, the cores of a key without added words) is
+  memoised, since look-alikes of one official often fold to the same key.
 * **Evidence, not a single distance.** Each technique yields a
   :class:`~sifara.accounts.radar.Reason` (English and Arabic message, weight).
   Per official, the weights of the independent channels (handle, display name,
@@ -45,10 +50,10 @@ from __future__ import annotations
 import operator
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import compress, islice, repeat
+from itertools import compress, islice
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -56,14 +61,14 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from sifara.accounts.platforms import PLATFORMS
 from sifara.accounts.radar import CandidateInput, OfficialEntry, Reason, ScreenResult
+from sifara.accounts.radar.batch import HandleTables, scan_handles
 from sifara.accounts.radar.images import parse_hash
 from sifara.accounts.radar.normalise import (
-    FOLDED_AFFIXES,
+    MIN_EDIT_KEY,
     affix_both,
     deletions,
     distinctive_tokens,
     fold_handle,
-    fold_many,
     handle_tokens,
     has_affix,
     is_arabic,
@@ -107,21 +112,22 @@ NEW_ACCOUNT_DAYS = 90
 FEW_FOLLOWERS = 100
 AVATAR_SAME_BITS = 6
 AVATAR_CLOSE_BITS = 12
-MIN_EDIT_KEY = 6
 MIN_SUBST_TOKEN = 6
 _NAME_CACHE_SIZE = 65536
+_KEY_CACHE_SIZE = 65536
 
 _SOCIAL_HOSTS = frozenset(d for _c, _e, _a, domains, _t, _r in PLATFORMS for d in domains)
 _PLATFORM_NAMES = {code: (en, ar) for code, en, ar, _d, _t, _r in PLATFORMS}
 _DIGIT_SWAPS = re.compile(r"[013457893|!@$]")
 _REPEAT = re.compile(r"([a-z])\1")
+_SEPARATORS = re.compile(r"[_.\-]")
 
 
 def _pname(code: str) -> tuple[str, str]:
     return _PLATFORM_NAMES.get(code, (code, code))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Official:
     entry: OfficialEntry
     key: str
@@ -132,7 +138,7 @@ class _Official:
     website: tuple[str, str] = ("", "")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Evidence:
     """Best reason per channel for one official."""
 
@@ -148,6 +154,20 @@ class _Evidence:
         for reason in self.channels.values():
             rest *= 1.0 - reason.weight
         return 1.0 - rest
+
+
+def _postings(index: Mapping[str, Iterable[int]]) -> dict[str, tuple[int, ...]]:
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def _improves(evidence: dict[int, _Evidence], i: int, weight: float) -> bool:
+    """Whether a handle reason of ``weight`` for official ``i`` would be kept
+    (``_Evidence.add`` keeps a channel's best); saves building the ones that would not."""
+    ev = evidence.get(i)
+    if ev is None:
+        return True
+    best = ev.channels.get("handle")
+    return best is None or weight > best.weight
 
 
 def _r(code: str, en: str, ar: str, weight: float) -> Reason:
@@ -179,7 +199,7 @@ def _fold_details(candidate: str, official: str) -> tuple[list[str], list[str]]:
     cand = candidate.lower()
     if candidate != cand and cand == official:
         return ["capital letters"], ["أحرف كبيرة"]
-    if [c for c in cand if c in "_.-"] != [c for c in official if c in "_.-"]:
+    if _SEPARATORS.findall(cand) != _SEPARATORS.findall(official):
         en.append("separators")
         ar.append("الفواصل")
     if candidate != cand:
@@ -221,24 +241,24 @@ class RegistryIndex:
         self.today = today
         self.officials: list[_Official] = []
         self._exact: dict[tuple[str, str], int] = {}
-        self._by_handle: dict[str, list[int]] = defaultdict(list)
+        by_handle: defaultdict[str, list[int]] = defaultdict(list)
         self._platforms: set[str] = set()
-        self._key_exact: dict[str, list[int]] = defaultdict(list)
+        key_exact: defaultdict[str, list[int]] = defaultdict(list)
         # Blocking for one edit: keys of length L indexed by their first (L-1)//2
         # characters and by their last L-1-(L-1)//2; one edit or one adjacent
         # transposition leaves at least one of the two intact.
-        self._pre: dict[int, dict[str, list[int]]] = {}
-        self._suf: dict[int, dict[str, list[int]]] = {}
-        self._anagram: dict[str, list[int]] = defaultdict(list)
-        self._sorted_tokens: dict[str, list[int]] = defaultdict(list)
-        self._name_exact: dict[str, set[int]] = defaultdict(set)
-        self._name_distinct: dict[str, set[int]] = defaultdict(set)
-        self._name_neigh: dict[str, set[int]] = defaultdict(set)
-        self._rasm: dict[str, set[int]] = defaultdict(set)
-        self._phon: dict[str, set[int]] = defaultdict(set)
-        self._shingles: dict[str, set[int]] = defaultdict(set)
-        self._hosts: dict[str, set[int]] = defaultdict(set)
-        self._labels: dict[str, set[int]] = defaultdict(set)
+        pre: dict[int, defaultdict[str, list[int]]] = {}
+        suf: dict[int, defaultdict[str, list[int]]] = {}
+        anagram: defaultdict[str, list[int]] = defaultdict(list)
+        sorted_tokens: defaultdict[str, list[int]] = defaultdict(list)
+        name_exact: defaultdict[str, set[int]] = defaultdict(set)
+        name_distinct: defaultdict[str, set[int]] = defaultdict(set)
+        name_neigh: defaultdict[str, set[int]] = defaultdict(set)
+        rasm: defaultdict[str, set[int]] = defaultdict(set)
+        phonetic: defaultdict[str, set[int]] = defaultdict(set)
+        shingles: defaultdict[str, set[int]] = defaultdict(set)
+        hosts: defaultdict[str, set[int]] = defaultdict(set)
+        labels: defaultdict[str, set[int]] = defaultdict(set)
         avatar_hashes: list[int] = []
         avatar_ids: list[int] = []
         for i, entry in enumerate(entries):
@@ -247,79 +267,92 @@ class RegistryIndex:
             off = _Official(entry=entry, key=key, token_spans=_token_spans(handle, key))
             self.officials.append(off)
             self._exact[(entry.platform, handle)] = i
-            self._by_handle[handle].append(i)
+            by_handle[handle].append(i)
             self._platforms.add(entry.platform)
-            self._key_exact[key].append(i)
+            key_exact[key].append(i)
             if len(key) >= MIN_EDIT_KEY:
                 half = (len(key) - 1) // 2
-                self._pre.setdefault(len(key), defaultdict(list))[key[:half]].append(i)
-                self._suf.setdefault(len(key), defaultdict(list))[key[half + 1 :]].append(i)
-            self._anagram[_sorted_chars(key)].append(i)
+                pre.setdefault(len(key), defaultdict(list))[key[:half]].append(i)
+                suf.setdefault(len(key), defaultdict(list))[key[half + 1 :]].append(i)
+            anagram[_sorted_chars(key)].append(i)
             skey = sorted_token_key(handle)
             if skey:
-                self._sorted_tokens[skey].append(i)
+                sorted_tokens[skey].append(i)
             for raw_name in (entry.display_name_ar, entry.display_name_en):
                 name = normalise_name(raw_name)
                 if not name:
                     continue
                 off.names.append(name)
                 off.raw_names.append(raw_name)
-                self._name_exact[name].add(i)
+                name_exact[name].add(i)
                 distinct = " ".join(distinctive_tokens(name))
                 if distinct:
-                    self._name_distinct[distinct].add(i)
+                    name_distinct[distinct].add(i)
                     if len(distinct) >= MIN_EDIT_KEY:
                         for d in deletions(distinct):
-                            self._name_neigh[d].add(i)
+                            name_neigh[d].add(i)
                 if is_arabic(name):
-                    self._rasm[rasm_key(name)].add(i)
+                    rasm[rasm_key(name)].add(i)
                 phon = phonetic_key(raw_name)
                 if len(phon.replace(" ", "")) >= 4:
-                    self._phon[phon].add(i)
+                    phonetic[phon].add(i)
             off.bio = normalise_name(entry.bio)
             for sh in self._bio_shingles(off.bio):
-                self._shingles[sh].add(i)
+                shingles[sh].add(i)
             if entry.website:
                 host, hostpath = normalise_link(entry.website)
                 off.website = (host, hostpath)
                 if host:
-                    self._hosts[host].add(i)
+                    hosts[host].add(i)
                     for v in _host_variants(host):
-                        self._labels[v].add(i)
+                        labels[v].add(i)
                         if len(v) >= MIN_EDIT_KEY:
                             for d in deletions(v):
-                                self._labels[d].add(i)
+                                labels[d].add(i)
             h = parse_hash(entry.avatar_phash)
             if h is not None:
                 avatar_hashes.append(h)
                 avatar_ids.append(i)
         # Shingles shared by many officials ("ministry of foreign") identify nobody.
         limit = max(5, len(entries) // 50)
-        self._shingles = defaultdict(
-            set, {k: v for k, v in self._shingles.items() if len(v) <= limit}
-        )
+        shingles = defaultdict(set, {k: v for k, v in shingles.items() if len(v) <= limit})
+        # Postings as tuples, in the order of the lists and sets they come from:
+        # the garbage collector stops tracking tuples of ints, so its full
+        # collections while screening do not walk the whole index.
+        self._by_handle = _postings(by_handle)
+        self._key_exact = _postings(key_exact)
+        self._pre = {length: _postings(bucket) for length, bucket in pre.items()}
+        self._suf = {length: _postings(bucket) for length, bucket in suf.items()}
+        self._anagram = _postings(anagram)
+        self._sorted_tokens = _postings(sorted_tokens)
+        self._name_exact = _postings(name_exact)
+        self._name_distinct = _postings(name_distinct)
+        self._name_neigh = _postings(name_neigh)
+        self._rasm = _postings(rasm)
+        self._phon = _postings(phonetic)
+        self._shingles = _postings(shingles)
+        self._hosts = _postings(hosts)
+        self._labels = _postings(labels)
         self._avatar_hashes = np.array(avatar_hashes, dtype=np.uint64)
         self._avatar_ids = avatar_ids
         self._filter = _Filter(
-            keys=frozenset(self._key_exact),
-            pre2={k[:2] for k in self._key_exact if len(k) == MIN_EDIT_KEY},
-            pre3={k[:3] for k in self._key_exact if len(k) >= MIN_EDIT_KEY},
-            suf3={k[-3:] for k in self._key_exact if len(k) >= MIN_EDIT_KEY},
-            affix_pre2=frozenset(a[:2] for a in FOLDED_AFFIXES),
-            anagram_codes=np.unique(_anagram_codes(list(self._anagram))),
+            pre2={k[:2] for k in key_exact if len(k) == MIN_EDIT_KEY},
+            pre3={k[:3] for k in key_exact if len(k) >= MIN_EDIT_KEY},
+            suf3={k[-3:] for k in key_exact if len(k) >= MIN_EDIT_KEY},
             len_pre2=frozenset(
-                (len(k) + d, k[:2]) for k in self._key_exact if len(k) == MIN_EDIT_KEY for d in _D
+                (len(k) + d, k[:2]) for k in key_exact if len(k) == MIN_EDIT_KEY for d in _D
             ),
             len_pre3=frozenset(
-                (len(k) + d, k[:3]) for k in self._key_exact if len(k) > MIN_EDIT_KEY for d in _D
+                (len(k) + d, k[:3]) for k in key_exact if len(k) > MIN_EDIT_KEY for d in _D
             ),
             len_suf3=frozenset(
-                (len(k) + d, k[-3:]) for k in self._key_exact if len(k) >= MIN_EDIT_KEY for d in _D
+                (len(k) + d, k[-3:]) for k in key_exact if len(k) >= MIN_EDIT_KEY for d in _D
             ),
         )
+        self._tables = HandleTables.build(keys=key_exact)
         self._name_cache: dict[str, tuple[tuple[int, Reason], ...]] = {}
-        self._head_test = _HeadTest(self._filter)
-        self._cores_memo: dict[tuple[str, str], list[tuple[str, tuple[str, ...]]]] = {}
+        self._cores_memo: dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]] = {}
+        self._near_memo: dict[str, tuple[int, ...]] = {}
 
     # -- helpers -------------------------------------------------------------
 
@@ -336,94 +369,101 @@ class RegistryIndex:
     def screen_many(
         self, candidates: Iterable[CandidateInput], *, batch: int = 4096
     ) -> Iterator[ScreenResult]:
-        """Screen a stream, a batch at a time.
-
-        Handles are folded in one C-level pass per batch (bytes translate +
-        numpy run collapse), and a pre-filter made of C-level ``map``/``compress``
-        passes (exact keys, same handle, 3-character key prefixes/suffixes, a
-        numpy anagram code for handles with separators) picks the few candidates
-        that *may* have evidence; those are then checked exactly but cheaply
-        (length-aware blocking, added-word cores, display-name evidence cached
-        per name) and only candidates with possible evidence take the detailed
-        path. The filter is a superset of what the detailed path looks at, so
-        results equal ``screen()``'s.
-        """
-        if isinstance(candidates, list):
-            for start in range(0, len(candidates), batch):
-                yield from self._screen_batch(candidates[start : start + batch])
-            return
+        """Screen a stream, a batch at a time (:meth:`screen_batch`): one result per
+        candidate, in order, each equal to ``screen()``'s."""
         it = iter(candidates)
         while chunk := list(islice(it, batch)):
-            yield from self._screen_batch(chunk)
+            found = self.screen_batch(chunk)
+            for i in range(len(chunk)):
+                result = found.get(i)
+                if result is None:
+                    result = ScreenResult(score=0.0, flagged=False, matched=None, reasons=[])
+                yield result
 
-    def _screen_batch(self, batch: list[CandidateInput]) -> Iterator[ScreenResult]:
-        n = len(batch)
-        raws: list[str] | None = None
-        handles = list(map(_HANDLE, batch))
-        if None not in handles:
-            joined = "\n".join(handles)
-            if joined.count("\n") == n - 1 and _NEEDS_STRIP.search(joined) is None:
-                raws = handles
-                lowered = joined.lower().split("\n")
-        if raws is None or len(lowered) != n:
-            raws = [(h or "").strip().lstrip("@") for h in handles]
-            lowered = [r.lower() for r in raws]
-        keys = fold_many(raws)
-        f = self._filter
-        idx = range(n)
-        # Exact keys and the same handle elsewhere.
-        hits: set[int] = set(compress(idx, map(f.keys.__contains__, keys)))
-        hits.update(compress(idx, map(self._by_handle.__contains__, lowered)))
-        # Reordered words: only handles with separators are looked at.
-        if self._anagram:
-            sep = set(compress(idx, map(str.__contains__, lowered, repeat("_"))))
-            sep.update(compress(idx, map(str.__contains__, lowered, repeat("."))))
-            sep.update(compress(idx, map(str.__contains__, lowered, repeat("-"))))
-            sep.difference_update(hits)
-            if sep:
-                sel = sorted(sep)
-                codes = _anagram_codes([keys[i] for i in sel])
-                hits.update(compress(sel, np.isin(codes, f.anagram_codes).tolist()))
-        # One edit (``_near``) needs the first 2/3 or last 3 characters of an
-        # official key; added words / trailing digits are stripped only then
-        # (``_cores``). Both are checked exactly on the few that pass.
-        loose = set(compress(idx, map(self._head_test.__getitem__, map(_FIRST3, keys))))
-        loose.update(compress(idx, map(f.suf3.__contains__, map(_LAST3, keys))))
-        loose.difference_update(hits)
-        if loose:
-            len_pre2, len_pre3, len_suf3 = f.len_pre2, f.len_pre3, f.len_suf3
-            core_match = self._core_match
-            for i in loose:
-                key = keys[i]
-                n_key = len(key)
-                if (
-                    (n_key, key[:3]) in len_pre3
-                    or (n_key, key[-3:]) in len_suf3
-                    or (n_key, key[:2]) in len_pre2
-                    or ((raws[i][-1:].isdigit() or has_affix(key)) and core_match(lowered[i], key))
-                ):
-                    hits.add(i)
+    def screen_batch(self, candidates: Sequence[CandidateInput]) -> dict[int, ScreenResult]:
+        """Screen a batch; the results that are not clear, by position in the batch.
+
+        A candidate left out is clear: ``screen()`` gives it score 0, no match
+        and no reasons. Plain ASCII handles go through the vectorised
+        pre-filter (``batch.scan_handles``), other handles through the same tests
+        one by one (:meth:`_handle_may_match`); a display name is looked up in
+        the per-name cache; an avatar, a bio or a link always takes the
+        detailed path. Only the few candidates that may have evidence are then
+        screened in detail, so the answer equals ``screen()``'s.
+        """
+        n = len(candidates)
+        handles: list[str] = list(map(_HANDLE, candidates))
+        todo: dict[int, tuple[str, str]] = {}  # position -> (handle as written, folded key)
+        plain: Sequence[int] = range(n)
+        others: list[int] = []
+        if None in handles:  # typed ``str``; an untyped caller's ``None`` is screened as ""
+            handles = [h or "" for h in handles]
+        joined = "\n".join(handles)
+        if joined.count("\n") != n - 1:  # a handle with a newline in it
+            plain = [i for i, h in enumerate(handles) if "\n" not in h]
+            others = [i for i, h in enumerate(handles) if "\n" in h]
+            joined = "\n".join([handles[i] for i in plain])
+        if plain:
+            scan = scan_handles(self._tables, joined.encode("utf-8", "surrogatepass"))
+            sure, check = scan.sure, scan.check
+            if scan.odd:  # not ASCII, or white space or "@" to strip: the scalar path
+                odd = set(scan.odd)
+                others.extend(plain[j] for j in scan.odd)
+                sure = [j for j in sure if j not in odd]
+                check = [j for j in check if j not in odd]
+            for j in sure:
+                todo[plain[j]] = (handles[plain[j]], scan.key(j))
+            may_match = self._handle_may_match
+            for j in check:
+                raw = handles[plain[j]]
+                key = scan.key(j)
+                if may_match(raw, key):
+                    todo[plain[j]] = (raw, key)
+        for i in others:
+            raw = (handles[i] or "").strip().lstrip("@")
+            key = fold_handle(raw)
+            if self._handle_may_match(raw, key):
+                todo[i] = (raw, key)
         # Other fields: avatar, bio and links always take the detailed path; a
         # display name only when it matches something (cached per name).
-        for field_of in _OTHER_FIELDS:
-            hits.update(compress(idx, map(field_of, batch)))
+        extra = {
+            i
+            for i, (avatar, bio, url) in enumerate(map(_OTHER_FIELDS, candidates))
+            if avatar or bio or url
+        }
         name_items = self._name_items
-        for i in compress(idx, map(_DISPLAY_NAME, batch)):
-            if i not in hits and name_items(batch[i].display_name):
-                hits.add(i)
+        for i in compress(range(n), map(_DISPLAY_NAME, candidates)):
+            if i not in todo and i not in extra and name_items(candidates[i].display_name):
+                extra.add(i)
+        for i in extra.difference(todo):
+            raw = (handles[i] or "").strip().lstrip("@")
+            todo[i] = (raw, fold_handle(raw))
+        found: dict[int, ScreenResult] = {}
         screen = self._screen
-        new, result_type, clear = _new, ScreenResult, _CLEAR
-        start = 0
-        for stop in (*sorted(hits), n):
-            for _ in range(start, stop):
-                result = new(result_type)
-                d = result.__dict__
-                d.update(clear)
-                d["reasons"] = []
-                yield result
-            if stop < n:
-                yield screen(batch[stop], raws[stop], keys[stop], None)
-            start = stop + 1
+        for i in sorted(todo):
+            raw, key = todo[i]
+            result = screen(candidates[i], raw, key, None)
+            if result.reasons or result.matched is not None:
+                found[i] = result
+        return found
+
+    def _handle_may_match(self, raw: str, key: str) -> bool:
+        """Whether a handle may have handle evidence (the scalar filter).
+
+        Exact where it is cheap (equal key or handle, an official one edit
+        away, a core that gives evidence) and as loose as the detailed path for
+        reordered words, so that ``scan_handles`` keeps every handle it keeps.
+        """
+        handle = raw.lower()
+        if key in self._key_exact or handle in self._by_handle:
+            return True
+        if ("_" in handle or "." in handle or "-" in handle) and (
+            _sorted_chars(key) in self._anagram
+        ):
+            return True
+        if self._near_for(key):
+            return True
+        return (raw[-1:].isdigit() or has_affix(key)) and self._core_match(handle, key)
 
     def screen(self, candidate: CandidateInput, *, today: date | None = None) -> ScreenResult:
         raw = (candidate.handle or "").strip().lstrip("@")
@@ -523,14 +563,15 @@ class RegistryIndex:
                         W_FOLD_EQUAL,
                     )
                 self._get(evidence, i).add("handle", reason)
-        for i in self._near_for(key, exact):
+        for i in self._near_for(key):
             self._edit_evidence(raw, key, i, evidence, added=())
         if raw[-1:].isdigit() or has_affix(key):
             for core, removed in self._cores(handle, key):
-                exact_core = self._key_exact.get(core, ())
-                words = ", ".join(f"“{w}”" for w in removed)
-                for i in exact_core:
+                for i in self._key_exact.get(core, ()):
+                    if not _improves(evidence, i, W_ADDED_WORDS):
+                        continue
                     off = self.officials[i].entry
+                    words = ", ".join(f"“{w}”" for w in removed)
                     self._get(evidence, i).add(
                         "handle",
                         _r(
@@ -540,7 +581,7 @@ class RegistryIndex:
                             W_ADDED_WORDS,
                         ),
                     )
-                for i in self._near_for(core, exact_core):
+                for i in self._near_for(core):
                     self._edit_evidence(raw, core, i, evidence, added=removed)
         if ("_" in handle or "." in handle or "-" in handle) and (
             _sorted_chars(key) in self._anagram
@@ -548,7 +589,7 @@ class RegistryIndex:
             hits = self._sorted_tokens.get(sorted_token_key(handle), ())
             for i in hits:
                 off = self.officials[i].entry
-                if off.handle == handle:
+                if off.handle == handle or not _improves(evidence, i, W_REORDERED):
                     continue
                 self._get(evidence, i).add(
                     "handle",
@@ -561,49 +602,62 @@ class RegistryIndex:
                     ),
                 )
 
-    def _cores(self, handle: str, key: str) -> list[tuple[str, tuple[str, ...]]]:
+    def _cores(self, handle: str, key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """Cores of ``key`` without added words (``strip_variants``) that are examined.
 
         The kept end of the key must look like an official key's end (keeps
         screen() and the batch pre-filter in agreement).
         """
+        # Without trailing digits the handle plays no part: look-alikes that
+        # fold to the same key share the answer.
+        memo_key = (handle if handle[-1:] in _DIGIT_RUN else "", key)
         memo = self._cores_memo
-        got = memo.get((handle, key))
+        got = memo.get(memo_key)
         if got is not None:
             return got
-        if len(memo) >= 4096:
+        if len(memo) >= _KEY_CACHE_SIZE:
             memo.clear()
-        got = memo[(handle, key)] = self._compute_cores(handle, key)
+        got = memo[memo_key] = self._compute_cores(handle, key)
         return got
 
-    def _compute_cores(self, handle: str, key: str) -> list[tuple[str, tuple[str, ...]]]:
+    def _compute_cores(self, handle: str, key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         f = self._filter
         pre_ok = key[:2] in f.pre2 or key[:3] in f.pre3
         suf_ok = key[-3:] in f.suf3
         both = affix_both(key)
         if not (pre_ok or suf_ok or both):
-            return []
+            return ()
         head, tail = key[:3], key[-3:]
-        return [
+        return tuple(
             (core, removed)
             for core, removed in strip_variants(handle, key).items()
             if (pre_ok and core.startswith(head)) or (suf_ok and core.endswith(tail)) or both
-        ]
+        )
 
     def _core_match(self, handle: str, key: str) -> bool:
         """Whether some examined core can give evidence (a superset test, for the batch filter)."""
         for core, _removed in self._cores(handle, key):
-            if core in self._key_exact or self._near_for(core, None):
+            if core in self._key_exact or self._near_for(core):
                 return True
         return False
 
-    def _near_for(self, key: str, exclude: Iterable[int] | None) -> Iterable[int]:
-        """``_near(key) - exclude`` (same order), less officials not one edit away.
+    def _near_for(self, key: str) -> tuple[int, ...]:
+        """Officials exactly one edit from ``key`` (in ``_near``'s order); memoised per key.
 
-        Most keys share no blocking prefix/suffix with an official key of a
-        neighbouring length at all; three set lookups say so before any
-        bucket is read.
+        Look-alikes of one official often fold to the same key, so the answer
+        is kept (``_KEY_CACHE_SIZE`` keys at most). Most keys share no
+        blocking prefix/suffix with an official key of a neighbouring length
+        at all; three set lookups say so before any bucket is read.
         """
+        got = self._near_memo.get(key)
+        if got is not None:
+            return got
+        if len(self._near_memo) >= _KEY_CACHE_SIZE:
+            self._near_memo.clear()
+        got = self._near_memo[key] = self._compute_near(key)
+        return got
+
+    def _compute_near(self, key: str) -> tuple[int, ...]:
         n = len(key)
         if n < MIN_EDIT_KEY - 1:
             return ()
@@ -614,20 +668,15 @@ class RegistryIndex:
             and (n, key[:2]) not in f.len_pre2
         ):
             return ()  # no official key shares the blocking prefix/suffix
-        found = self._near(key)
-        if not found:
-            return ()
-        if exclude:
-            found.difference_update(exclude)
         # Only officials exactly one edit away can give evidence (``_edit_evidence``);
-        # the others are dropped here, keeping the set's order for the rest.
+        # those with the same key (distance 0) and the others are dropped.
         officials, distance = self.officials, OSA.distance
-        return [
+        return tuple(
             i
-            for i in found
+            for i in self._near(key)
             if len(officials[i].key) >= MIN_EDIT_KEY
             and distance(key, officials[i].key, score_cutoff=1) == 1
-        ]
+        )
 
     def _near(self, key: str) -> set[int]:
         """Officials whose key may be within one edit of ``key`` (blocking)."""
@@ -960,11 +1009,17 @@ class RegistryIndex:
             ):
                 best_i, best_score = i, s
         ev = evidence[best_i]
-        reasons = sorted(ev.channels.values(), key=lambda r: -r.weight)
+        reasons = list(ev.channels.values())
+        if len(reasons) > 1:
+            reasons.sort(key=lambda r: -r.weight)
         score = best_score
         if score > 0:
             boosts: list[Reason] = []
-            mixed = mixed_script_tokens(raw) + mixed_script_tokens(candidate.display_name)
+            mixed = (
+                []
+                if raw.isascii() and candidate.display_name.isascii()
+                else mixed_script_tokens(raw) + mixed_script_tokens(candidate.display_name)
+            )
             if mixed:
                 words = "، ".join(mixed[:3])
                 boosts.append(
@@ -1063,72 +1118,21 @@ def _sorted_chars(key: str) -> str:
 
 @dataclass(frozen=True)
 class _Filter:
-    keys: frozenset[str]
     pre2: set[str]
     pre3: set[str]
     suf3: set[str]
-    affix_pre2: frozenset[str]
-    anagram_codes: np.ndarray
     len_pre2: frozenset[tuple[int, str]]
     len_pre3: frozenset[tuple[int, str]]
     len_suf3: frozenset[tuple[int, str]]
 
 
 _D = (-1, 0, 1)
-_FIRST2 = operator.itemgetter(slice(0, 2))
-_FIRST3 = operator.itemgetter(slice(0, 3))
-_LAST3 = operator.itemgetter(slice(-3, None))
+#: Characters of the trailing run ``strip_variants`` removes as added digits.
+_DIGIT_RUN = frozenset("0123456789_.-")
 
 
-_OTHER_FIELDS = tuple(map(operator.attrgetter, ("avatar_phash", "bio", "url")))
+_OTHER_FIELDS = operator.attrgetter("avatar_phash", "bio", "url")
 _HANDLE = operator.attrgetter("handle")
-_NEEDS_STRIP = re.compile(r"[^\S\n]|@")
-
-
-class _HeadTest(dict[str, bool]):
-    """First three characters of a key → whether its first 2 (official length-6 keys,
-    added words) or 3 characters (longer official keys) can start a match; memoised."""
-
-    def __init__(self, flt: _Filter) -> None:
-        super().__init__()
-        self._f = flt
-
-    def __missing__(self, head: str) -> bool:
-        f = self._f
-        value = self[head] = head[:2] in f.pre2 or head[:3] in f.pre3 or head[:2] in f.affix_pre2
-        return value
 
 
 _DISPLAY_NAME = operator.attrgetter("display_name")
-
-
-def _anagram_codes(keys: list[str]) -> np.ndarray:
-    """(length, Σ code points, Σ squares) packed in an int64 per key; equal for anagrams."""
-    if not keys:
-        return np.zeros(0, dtype=np.int64)
-    joined = "".join(keys)
-    if not joined.isascii():
-        return np.array(
-            [
-                (len(k) << 40)
-                | (sum(map(ord, k)) % (1 << 16) << 24)
-                | (sum(ord(ch) ** 2 for ch in k) % (1 << 24))
-                for k in keys
-            ],
-            dtype=np.int64,
-        )
-    data = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).astype(np.int64)
-    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    nonempty = lengths > 0
-    sums = np.zeros(len(keys), dtype=np.int64)
-    squares = np.zeros(len(keys), dtype=np.int64)
-    if data.size:
-        idx = starts[nonempty]
-        sums[nonempty] = np.add.reduceat(data, idx)
-        squares[nonempty] = np.add.reduceat(data * data, idx)
-    return (lengths << 40) | ((sums % (1 << 16)) << 24) | (squares % (1 << 24))
-
-
-_CLEAR = {"score": 0.0, "flagged": False, "matched": None}
-_new = object.__new__

@@ -134,6 +134,8 @@ for _w in AFFIX_WORDS:
     _AFFIX_SPELLING.setdefault(fold_handle(_w), _w)
 FOLDED_AFFIXES = tuple(sorted(_AFFIX_SPELLING, key=len, reverse=True))
 _AFFIX_LENGTHS = sorted({len(a) for a in FOLDED_AFFIXES}, reverse=True)
+_AFFIX_HEADS = frozenset(a[:2] for a in FOLDED_AFFIXES)
+_AFFIX_TAILS = frozenset(a[-2:] for a in FOLDED_AFFIXES)
 
 
 def _byte_fold_table() -> tuple[bytes, bytes]:
@@ -151,24 +153,13 @@ _BYTE_TABLE, _BYTE_DELETE = _byte_fold_table()
 _NEWLINE = ord("\n")
 
 
-def fold_many(handles: list[str]) -> list[str]:
-    """``fold_handle`` for many handles: ASCII ones in one pass over their joined bytes.
+def fold_ascii(data: bytes) -> bytes:
+    """:func:`fold_handle` of newline-separated ASCII handles, each step one C-level call.
 
-    The same steps as :func:`fold_handle` (lower case, ``_FOLD_TABLE``, rn→m,
-    vv→w, repeated letters collapsed), each one C-level call on the whole batch;
-    runs are collapsed with numpy (a newline, the separator, is never collapsed).
+    Lower case, ``_FOLD_TABLE``, rn→m, vv→w, then runs of a repeated byte
+    collapsed with numpy (a newline, the separator, is never collapsed).
     """
-    joined = "\n".join(handles)
-    if joined.count("\n") != len(handles) - 1:
-        return [fold_handle(h) for h in handles]
-    others: list[int] = []
-    if not joined.isascii():
-        others = list(compress(range(len(handles)), map(operator.not_, map(str.isascii, handles))))
-        cleaned = list(handles)
-        for i in others:
-            cleaned[i] = ""
-        joined = "\n".join(cleaned)
-    data = joined.encode("ascii").lower().translate(_BYTE_TABLE, _BYTE_DELETE)
+    data = data.lower().translate(_BYTE_TABLE, _BYTE_DELETE)
     if b"rn" in data:
         data = data.replace(b"rn", b"m")
     if b"vv" in data:
@@ -180,25 +171,40 @@ def fold_many(handles: list[str]) -> list[str]:
         np.not_equal(arr[1:], arr[:-1], out=keep[1:])
         keep[1:] |= arr[1:] == _NEWLINE
         data = arr[keep].tobytes()
-    out = data.decode("ascii").split("\n")
+    return data
+
+
+def fold_many(handles: list[str]) -> list[str]:
+    """``fold_handle`` for many handles: ASCII ones in one pass over their joined bytes."""
+    joined = "\n".join(handles)
+    if joined.count("\n") != len(handles) - 1:
+        return [fold_handle(h) for h in handles]
+    others: list[int] = []
+    if not joined.isascii():
+        others = list(compress(range(len(handles)), map(operator.not_, map(str.isascii, handles))))
+        cleaned = list(handles)
+        for i in others:
+            cleaned[i] = ""
+        joined = "\n".join(cleaned)
+    out = fold_ascii(joined.encode("ascii")).decode("ascii").split("\n")
     for i in others:
         out[i] = fold_handle(handles[i])
     return out
 
 
-_PREFIX_RE = re.compile("^(?:" + "|".join(map(re.escape, FOLDED_AFFIXES)) + ")")
-_SUFFIX_RE = re.compile("(?:" + "|".join(map(re.escape, FOLDED_AFFIXES)) + ")$")
 _TRAILING_DIGITS = re.compile(r"[0-9_.-]+$")
 MIN_CORE = 5
+#: Shortest folded key that one-character edits are looked for in (engine and batch filter).
+MIN_EDIT_KEY = 6
 
 
 def affix_both(key: str) -> bool:
     """An added word at both ends (``the_mfa_demo_official``)."""
-    return _PREFIX_RE.match(key) is not None and _SUFFIX_RE.search(key) is not None
+    return key.startswith(FOLDED_AFFIXES) and key.endswith(FOLDED_AFFIXES)
 
 
 def has_affix(key: str) -> bool:
-    return _PREFIX_RE.match(key) is not None or _SUFFIX_RE.search(key) is not None
+    return key.startswith(FOLDED_AFFIXES) or key.endswith(FOLDED_AFFIXES)
 
 
 def strip_variants(handle: str, key: str, limit: int = 8) -> dict[str, tuple[str, ...]]:
@@ -216,17 +222,22 @@ def strip_variants(handle: str, key: str, limit: int = 8) -> dict[str, tuple[str
     todo: list[tuple[str, tuple[str, ...]]] = [(key, ())]
     while todo and len(out) < limit:
         current, removed = todo.pop()
+        # Every added word is at least two characters long: most cores need no loop.
+        at_start = current[:2] in _AFFIX_HEADS
+        at_end = current[-2:] in _AFFIX_TAILS
+        if not (at_start or at_end):
+            continue
         for n in _AFFIX_LENGTHS:
             if len(current) - n < MIN_CORE:
                 continue
             affix = current[:n]
-            if affix in _AFFIX_SPELLING:
+            if at_start and affix in _AFFIX_SPELLING:
                 core = current[n:]
                 if core not in out:
                     out[core] = (*removed, _AFFIX_SPELLING[affix])
                     todo.append((core, out[core]))
             affix = current[-n:]
-            if affix in _AFFIX_SPELLING:
+            if at_end and affix in _AFFIX_SPELLING:
                 core = current[:-n]
                 if core not in out:
                     out[core] = (*removed, _AFFIX_SPELLING[affix])

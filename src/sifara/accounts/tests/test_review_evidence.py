@@ -18,6 +18,7 @@ from PIL import Image
 from sifara.accounts import evidence, review_services
 from sifara.accounts.models import AccountStatus, OfficialAccount, Platform
 from sifara.audit.models import AuditEvent
+from sifara.core import pdf
 from sifara.core.errors import PermissionDeniedError
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +160,7 @@ def test_only_reviewers_export(case, make_user, mission):
 
 
 def test_rendering_fetches_nothing_remote():
-    fetcher = evidence._url_fetcher([])
+    fetcher = pdf._url_fetcher([])
     with pytest.raises(ValueError):
         fetcher.fetch("http://169.254.169.254/latest/meta-data/")
     with pytest.raises(ValueError):
