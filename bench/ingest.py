@@ -237,6 +237,8 @@ def child(phase: str, corpus: Path, batch: int) -> None:
         "seconds": round(elapsed, 2),
         "cpu_seconds": round(cpu_s, 2),
         "peak_rss_mb": round(peak_kb / 1024, 1),
+        "main_peak_rss_mb": round(own.ru_maxrss / 1024, 1),
+        "helper_peak_rss_mb": round(helper.ru_maxrss / 1024, 1),
         "report": report.as_dict(),
         "stored": Post.objects.count(),
         "matches": PostMatch.objects.count() if phase == "pipeline" else 0,
@@ -330,7 +332,8 @@ def main() -> None:
     )
     print(
         f"pipeline : {rate:,.0f} posts/s ({full['seconds']} s, "
-        f"peak {full['peak_rss_mb']} MB, stored {full['stored']:,})"
+        f"peak {full['peak_rss_mb']} MB = main {full['main_peak_rss_mb']} + helper "
+        f"{full['helper_peak_rss_mb']}, stored {full['stored']:,})"
     )
     print(f"pipeline report: {full['report']}")
     print(

@@ -29,15 +29,20 @@ _P_INV = np.uint64(pow(1_000_003, -1, 1 << 64))
 _C1 = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
-_CLEAN = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|[^\w\s]+|\d+")
+#: Whitespace-separated tokens left out whole: links, @mentions and #hashtags.
+_MARKED = ("@", "#", "http:", "https:", "www.")
+#: Words: letters and digits (punctuation and underscores separate them).
+_WORDS = re.compile(r"[^\W_]+")
 
 U64 = npt.NDArray[np.uint64]
 
 
 def clean(normalized: str) -> str:
-    """The text a fingerprint is computed from (links, mentions, hashtags, numbers and
-    punctuation removed: campaigns vary those between copies)."""
-    return " ".join(_CLEAN.sub(" ", normalized[:MAX_CHARS]).split())
+    """The text a fingerprint is computed from: the words of the first
+    :data:`MAX_CHARS` characters without links, mentions, hashtags and numbers
+    (campaigns vary those between copies), joined by single spaces."""
+    kept = " ".join(t for t in normalized[:MAX_CHARS].split() if not t.startswith(_MARKED))
+    return " ".join([w for w in _WORDS.findall(kept) if not w.isdigit()])
 
 
 def _mix(z: U64) -> U64:

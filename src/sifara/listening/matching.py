@@ -52,33 +52,56 @@ def _variants(word: str) -> set[str]:
 
 
 class Matcher:
-    """Matches posts against a fixed set of terms (build one per batch or cache it)."""
+    """Matches posts against a fixed set of terms (build one per batch or cache it).
+
+    Results can be had as :class:`Term` objects (:meth:`match`) or as positions
+    in :attr:`terms` (:meth:`match_positions`: small integers, cheap to send to
+    and from the pipeline's helper process).
+    """
 
     def __init__(self, terms: Iterable[Term]) -> None:
-        self._index: dict[str, list[tuple[str, Term]]] = {}
-        for term in terms:
+        self.terms: list[Term] = list(terms)
+        self._index: dict[str, list[tuple[str, int]]] = {}
+        for position, term in enumerate(self.terms):
             words = " ".join(PUNCTUATION.sub(" ", normalize(term.phrase)).split())
             if not words:
                 continue
             first, _sep, rest = words.partition(" ")
             for variant in _variants(first):
-                self._index.setdefault(variant, []).append((rest, term))
+                self._index.setdefault(variant, []).append((rest, position))
         self._keys = frozenset(self._index)
 
     def __bool__(self) -> bool:
         return bool(self._keys)
 
+    def match_positions(self, words: list[str], padded: str | None = None) -> tuple[int, ...]:
+        """Positions in :attr:`terms` of the terms found in ``words`` (a post's
+        normalised words, punctuation removed), one per topic; ``padded`` is
+        ``words`` as :func:`words_of` returns them, when the caller has it."""
+        hits = self._keys.intersection(words)
+        if not hits:
+            return ()
+        terms = self.terms
+        found: dict[int, int] = {}
+        for key in hits:
+            for rest, position in self._index[key]:
+                if rest:
+                    if padded is None:
+                        padded = " " + " ".join(words) + " "
+                    if f" {key} {rest} " not in padded:
+                        continue
+                term = terms[position]
+                current = found.get(term.topic_id)
+                # Per topic: a high-priority term first, then the earliest term (the
+                # same answer whatever order the set of hits comes in).
+                if current is None or (term.high_priority, -position) > (
+                    terms[current].high_priority,
+                    -current,
+                ):
+                    found[term.topic_id] = position
+        return tuple(sorted(found.values()))
+
     def match(self, padded_words: str) -> list[Term]:
         """Terms found in ``padded_words`` (from :func:`words_of`), one per topic."""
-        hits = self._keys.intersection(padded_words.split())
-        if not hits:
-            return []
-        found: dict[int, Term] = {}
-        for key in hits:
-            for rest, term in self._index[key]:
-                if rest and f" {key} {rest} " not in padded_words:
-                    continue
-                current = found.get(term.topic_id)
-                if current is None or (term.high_priority and not current.high_priority):
-                    found[term.topic_id] = term
-        return list(found.values())
+        positions = self.match_positions(padded_words.split(), padded_words)
+        return [self.terms[p] for p in positions]

@@ -90,12 +90,14 @@ class Post(models.Model):
     author_handle = models.CharField(_("author"), max_length=200, blank=True, db_index=True)
     author_name = models.CharField(_("author name"), max_length=200, blank=True)
     text = models.TextField(_("text"))
-    language = models.CharField(_("language"), max_length=8, blank=True, db_index=True)
+    #: Indexed with published_at (every listing filters on a time window first).
+    language = models.CharField(_("language"), max_length=8, blank=True)
     #: -1 (negative) .. +1 (positive)
     sentiment = models.FloatField(_("sentiment"), default=0.0)
     sentiment_label = models.CharField(_("sentiment"), max_length=3, blank=True)  # neg/neu/pos
-    country = models.CharField(_("country"), max_length=2, blank=True, db_index=True)
-    published_at = models.DateTimeField(_("published"), db_index=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    #: Indexed by the (published_at, language) index below, which serves ranges too.
+    published_at = models.DateTimeField(_("published"))
     ingested_at = models.DateTimeField(_("ingested"), auto_now_add=True)
     fingerprint = models.BigIntegerField(_("text fingerprint"), default=0)
     cluster = models.ForeignKey(
@@ -161,8 +163,13 @@ class WatchTerm(BaseModel):
 class PostMatch(models.Model):
     """A post matched a watch-list term (one row per post and topic)."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="matches")
-    topic = models.ForeignKey(WatchTopic, on_delete=models.CASCADE, related_name="matches")
+    # No single-column indexes on post and topic: the unique (post, topic) and the
+    # (topic, published_at) indexes lead with them (fewer indexes to keep up on
+    # every match the pipeline writes).
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="matches", db_index=False)
+    topic = models.ForeignKey(
+        WatchTopic, on_delete=models.CASCADE, related_name="matches", db_index=False
+    )
     term = models.ForeignKey(WatchTerm, on_delete=models.SET_NULL, null=True, related_name="+")
     published_at = models.DateTimeField(db_index=True)  # copied from the post for range scans
 

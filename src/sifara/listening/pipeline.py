@@ -29,11 +29,14 @@ bounded caches (language, near-duplicate index).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
+import time
 from collections import Counter, OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -44,7 +47,7 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from sifara.listening import fingerprint as fp
+from sifara.listening.grouping import GroupChange, NearDuplicateIndex, group_batch
 from sifara.listening.hooks import BatchResult, registered_batch_hooks, run_batch_hooks
 from sifara.listening.language import LanguageIdentifier
 from sifara.listening.matching import Matcher, Term
@@ -57,7 +60,7 @@ from sifara.listening.models import (
     WatchTerm,
 )
 from sifara.listening.sentiment import LexiconScorer, get_scorer
-from sifara.listening.stages import Analyser
+from sifara.listening.stages import GC_THRESHOLD, Analyser, BatchAnalysis, Rollups, rollup_counts
 from sifara.listening.types import RawItem, SkippedRaw
 
 log = logging.getLogger(__name__)
@@ -68,18 +71,17 @@ MAX_URL_CHARS = 1000
 MAX_NAME_CHARS = 200
 KEEP_SKIPPED_PER_SOURCE = 200
 _INSERT_ROWS = 900
+#: Parameters per multi-row statement (SQLite allows 32,766, PostgreSQL 65,535).
+_MAX_PARAMS = 8000
 _LOOKUP_CHUNK = 900
 _CLUSTER_ROWS = 100
 _PLATFORMS = frozenset(Platform.values)
-#: Long ingests start the analysis helper process from this batch on (starting it
-#: costs a few CPU-seconds, worth it only for long streams).
-HELPER_AFTER_BATCHES = 5
-#: ... and only where the process may use at least this many CPUs: the main process
-#: (with SQLite's writes) needs one of its own, and measured on the shared 2-core
-#: machine the helper made a run slower and doubled its memory (see decision 0019).
-HELPER_MIN_CPUS = 3
-#: Fingerprints compared per band when looking for a near-duplicate (newest first).
-BAND_CHECKS = 24
+#: Streams of at least this many full batches are analysed in a helper process
+#: (starting it costs a few CPU-seconds and about 150 MB: worth it for long streams).
+HELPER_AFTER_BATCHES = 2
+#: ... where the process may use at least this many CPUs: the helper analyses one
+#: batch while the main process parses and stores the one before (decision 0019).
+HELPER_MIN_CPUS = 2
 
 
 @dataclass
@@ -96,6 +98,9 @@ class IngestReport:
     clusters_created: int = 0
     hook_failures: int = 0
     last_cursor: str = ""
+    #: Seconds the main process waited for the helper's analysis (0 inline): how
+    #: far the two processes are from balanced.
+    analysis_wait_s: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -107,6 +112,7 @@ class IngestReport:
             "batches": self.batches,
             "matched": self.matched,
             "clusters_created": self.clusters_created,
+            "analysis_wait_s": round(self.analysis_wait_s, 2),
         }
 
     def __str__(self) -> str:
@@ -118,106 +124,29 @@ class IngestReport:
         return f"{text} ({reasons})" if reasons else text
 
 
-# --- near-duplicate groups -----------------------------------------------------------
+# --- near-duplicate state ---------------------------------------------------------
 
 
-class _Group:
-    __slots__ = (
-        "authors",
-        "cluster_id",
-        "coordinated",
-        "count",
-        "dirty",
-        "fingerprint",
-        "first_key",
-        "first_post_id",
-        "first_seen",
-        "last_seen",
-        "sample",
-    )
+class _State:
+    """A process's near-duplicate index for one database, with the clusters its
+    groups are stored as (group token -> (cluster id, coordinated))."""
 
-    def __init__(self, fingerprint: int, ts: float, key: tuple[str, str], author: str) -> None:
-        self.fingerprint = fingerprint
-        self.first_seen = ts
-        self.last_seen = ts
-        self.first_key = key
-        self.first_post_id: int | None = None
-        self.authors: set[str] | str = author
-        self.count = 1
-        self.cluster_id: int | None = None
-        self.coordinated = False
-        self.dirty = False
-        self.sample = ""
-
-    def author_count(self) -> int:
-        return len(self.authors) if isinstance(self.authors, set) else 1
-
-    def add_author(self, author: str) -> None:
-        if isinstance(self.authors, str):
-            if author == self.authors:
-                return
-            self.authors = {self.authors, author}
-        elif len(self.authors) < 10_000:
-            self.authors.add(author)
-
-
-class NearDuplicateIndex:
-    """Recent fingerprints (bounded) to find near-identical posts quickly.
-
-    Fingerprints within :data:`fingerprint.NEAR_BITS` share one of four 16-bit
-    bands, so a lookup compares only the newest :data:`BAND_CHECKS` fingerprints
-    of each of the post's bands (bounded work; a near-duplicate of an older,
-    crowded band can be missed and starts its own group).
-    """
-
-    def __init__(self, *, window_s: float, max_groups: int = 50_000) -> None:
-        self.window_s = window_s
-        self.max_groups = max_groups
-        self.groups: OrderedDict[int, _Group] = OrderedDict()
-        self.bands: dict[int, dict[int, None]] = {}
+    def __init__(self, index: NearDuplicateIndex) -> None:
+        self.index = index
+        self.clusters: OrderedDict[int, tuple[int, bool]] = OrderedDict()
+        #: (post id, platform id) of the newest post stored through this state.
         self.anchor: tuple[int, str] | None = None
 
-    def find(self, fingerprint: int, ts: float) -> _Group | None:
-        group = self.groups.get(fingerprint)
-        if group is not None and abs(ts - group.last_seen) <= self.window_s:
-            return group
-        groups = self.groups
-        for band in fp.bands(fingerprint):
-            members = self.bands.get(band)
-            if not members:
-                continue
-            # The most recent fingerprints of the band only: bounded work per post.
-            for checked, other in enumerate(reversed(members)):
-                if checked >= BAND_CHECKS:
-                    break
-                if ((fingerprint ^ other) & 0xFFFFFFFFFFFFFFFF).bit_count() <= fp.NEAR_BITS:
-                    group = groups.get(other)
-                    if group is not None and abs(ts - group.last_seen) <= self.window_s:
-                        return group
-        return None
-
-    def add(self, group: _Group) -> None:
-        key = group.fingerprint
-        if key not in self.groups:
-            for band in fp.bands(key):
-                members = self.bands.get(band)
-                if members is None:
-                    self.bands[band] = {key: None}
-                else:
-                    members[key] = None
-        self.groups[key] = group
-        if len(self.groups) > self.max_groups:
-            oldest, _group = self.groups.popitem(last=False)
-            for band in fp.bands(oldest):
-                members = self.bands.get(band)
-                if members is not None:
-                    members.pop(oldest, None)
-                    if not members:
-                        del self.bands[band]
+    def remember_cluster(self, token: int, cluster_id: int, coordinated: bool) -> None:
+        self.clusters[token] = (cluster_id, coordinated)
+        # Tokens grow with the groups' creation and the index drops its oldest
+        # groups first, so the oldest entries here belong to dropped groups.
+        while len(self.clusters) > 2 * self.index.max_groups:
+            self.clusters.popitem(last=False)
 
 
 _state_lock = threading.Lock()
-_states: dict[str, NearDuplicateIndex] = {}
+_states: dict[str, _State] = {}
 
 
 def reset_state() -> None:
@@ -230,16 +159,17 @@ def _state_key() -> str:
     return f"{connection.alias}:{connection.settings_dict.get('NAME')}"
 
 
-def _load_state() -> NearDuplicateIndex:
-    """The process's index, rebuilt from recent posts when the database moved on
+def _load_state() -> _State:
+    """The process's state, rebuilt from recent posts when the database moved on
     without it (a restart, or a rolled-back test transaction)."""
     window_s = settings.SIFARA_LISTENING_CLUSTER_WINDOW_MINUTES * 60.0
     key = _state_key()
     with _state_lock:
-        index = _states.get(key)
-    if index is not None and index.window_s == window_s and _anchor_valid(index):
-        return index
-    index = NearDuplicateIndex(window_s=window_s)
+        state = _states.get(key)
+    if state is not None and state.index.window_s == window_s and _anchor_valid(state):
+        return state
+    state = _State(NearDuplicateIndex(window_s=window_s))
+    index = state.index
     recent = list(
         Post.objects.exclude(fingerprint=0)
         .order_by("-id")
@@ -259,37 +189,37 @@ def _load_state() -> NearDuplicateIndex:
             "id", "post_count", "is_coordinated", "first_seen", "last_seen"
         )
     }
-    for post_id, platform, external_id, fingerprint, published, author, cluster_id in reversed(
+    cluster_of: dict[int, int] = {}
+    for _post_id, platform, external_id, fingerprint, published, author, cluster_id in reversed(
         recent
     ):
         ts = published.timestamp()
         group = index.find(fingerprint, ts)
         if group is None:
-            group = _Group(fingerprint, ts, (platform, external_id), author)
-            group.first_post_id = post_id
-            index.add(group)
+            group = index.new_group(fingerprint, ts, (platform, external_id), author)
         else:
             group.count += 1
             group.add_author(author)
             group.last_seen = max(group.last_seen, ts)
         if cluster_id and cluster_id in clusters:
-            group.cluster_id = cluster_id
+            cluster_of[group.token] = cluster_id
     for group in index.groups.values():
-        if group.cluster_id is not None:
-            cluster = clusters[group.cluster_id]
+        stored_id = cluster_of.get(group.token)
+        if stored_id is not None:
+            cluster = clusters[stored_id]
             group.count = cluster.post_count
-            group.coordinated = cluster.is_coordinated
+            state.remember_cluster(group.token, stored_id, cluster.is_coordinated)
     if recent:
-        index.anchor = (recent[0][0], recent[0][2])
+        state.anchor = (recent[0][0], recent[0][2])
     with _state_lock:
-        _states[key] = index
-    return index
+        _states[key] = state
+    return state
 
 
-def _anchor_valid(index: NearDuplicateIndex) -> bool:
-    if index.anchor is None:
+def _anchor_valid(state: _State) -> bool:
+    if state.anchor is None:
         return not Post.objects.exclude(fingerprint=0).exists()
-    post_id, external_id = index.anchor
+    post_id, external_id = state.anchor
     return Post.objects.filter(pk=post_id, external_id=external_id).exists()
 
 
@@ -299,16 +229,17 @@ def _anchor_valid(index: NearDuplicateIndex) -> bool:
 @dataclass(slots=True)
 class _Row:
     item: RawItem
-    normalized: str = ""
     language: str = ""
     sentiment: float = 0.0
     sentiment_label: str = ""
     fingerprint: int = 0
     near_duplicate: bool = False
-    group: _Group | None = None
+    group: int = 0  # near-duplicate group token (0: none)
     terms: list[Term] = field(default_factory=list)
     post_id: int | None = None
     published_db: Any = None  # published_at as the database takes it
+    ts: float = 0.0  # published_at as a Unix timestamp
+    hour: int = 0  # published_at in whole hours since the Unix epoch
 
 
 @dataclass
@@ -318,6 +249,7 @@ class _Prepared:
     cursor: str = ""
     duplicates: int = 0
     keys: set[tuple[str, str]] = field(default_factory=set)
+    changes: list[GroupChange] = field(default_factory=list)
 
 
 def _clean_text(value: str, limit: int) -> str:
@@ -378,8 +310,9 @@ class _Pipeline:
         if analyse:
             self.terms = _terms()
             self.analyser = _analyser(self.terms)
-            self.index = _load_state()
+            self.state = _load_state()
         self.pool: Any = None
+        self.helper_lost = False
         self.vendor = connection.vendor
         self.placeholder = "?" if self.vendor == "sqlite" else "%s"
         self.adapt_dt = _sqlite_datetime if self.vendor == "sqlite" else _as_is
@@ -388,55 +321,104 @@ class _Pipeline:
 
     def run(self, items: Iterable[RawItem | SkippedRaw]) -> IngestReport:
         """Batches in order; with the helper process, batch N+1 is analysed there
-        while batch N is stored here (storage stays strictly in order)."""
+        while batch N is stored here (storage stays strictly in order).
+
+        The helper is for long streams: the first full batches are held until
+        :data:`HELPER_AFTER_BATCHES` have filled, so a short stream is analysed
+        inline and a long one goes through the helper from its first batch (the
+        main process then never loads the language models).
+        """
+        with fewer_collections():
+            return self._run(items)
+
+    def _run(self, items: Iterable[RawItem | SkippedRaw]) -> IngestReport:
+        helper = self.analyse and _use_helper(self.analyser)
         pending: tuple[_Prepared, Any] | None = None
+        held: list[list[RawItem | SkippedRaw]] = []
         batch: list[RawItem | SkippedRaw] = []
-        batches = 0
         try:
             for item in items:
                 batch.append(item)
                 if len(batch) < self.batch_size:
                     continue
-                batches += 1
-                prepared = self._prepare(batch, pending[0] if pending else None)
+                if helper and self.pool is None and len(held) + 1 < HELPER_AFTER_BATCHES:
+                    held.append(batch)
+                    batch = []
+                    continue
+                for waiting in held:
+                    pending = self._step(waiting, pending, helper=helper)
+                held = []
+                pending = self._step(batch, pending, helper=helper)
                 batch = []
-                if self.analyse and batches >= HELPER_AFTER_BATCHES and _use_helper(self.analyser):
-                    analysis = self._submit(prepared)
-                else:
-                    analysis = None
-                if pending is not None:
-                    self._finish(*pending)
-                    pending = None
-                if analysis is None:
-                    self._finish(prepared, None)
-                else:
-                    pending = (prepared, analysis)
+            # The end of the stream: what is left goes the way the stream went.
+            long_stream = self.pool is not None
+            for waiting in held:
+                pending = self._step(waiting, pending, helper=long_stream)
+            if batch:
+                pending = self._step(batch, pending, helper=long_stream)
             if pending is not None:
                 self._finish(*pending)
-                pending = None
-            if batch:
-                self._finish(self._prepare(batch, None), None)
+            if self.pool is not None:
+                self.pool.shutdown()  # waits for the helper to exit
+                self.pool = None
         finally:
             if self.pool is not None:
-                self.pool.close()
-                self.pool.join()
+                self.pool.shutdown(wait=False, cancel_futures=True)
+                self.pool = None
         return self.report
 
+    def _step(
+        self,
+        batch: list[RawItem | SkippedRaw],
+        pending: tuple[_Prepared, Any] | None,
+        *,
+        helper: bool,
+    ) -> tuple[_Prepared, Any] | None:
+        """Prepare ``batch``, hand it to the helper (or not), store the batch in
+        flight before it; the new batch in flight, if any."""
+        prepared = self._prepare(batch, pending[0] if pending else None)
+        analysis = self._submit(prepared) if helper and prepared.rows else None
+        if pending is not None:
+            self._finish(*pending)
+        if analysis is None:
+            self._finish(prepared, None)
+            return None
+        return (prepared, analysis)
+
     def _submit(self, prepared: _Prepared) -> Any:
+        """Send a batch to the helper process (started on first use); ``None`` when
+        the helper is gone (the batch is then analysed inline)."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        from sifara.listening import stages
+
         if self.pool is None:
+            if self.helper_lost:
+                return None
             import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
-            from sifara.listening import stages
-
-            context = multiprocessing.get_context("spawn")
-            self.pool = context.Pool(
+            self.pool = ProcessPoolExecutor(
                 1,
+                mp_context=multiprocessing.get_context("spawn"),
                 initializer=stages.worker_init,
                 initargs=(self.analyser.identifier.languages, self.terms),
             )
-        from sifara.listening import stages
+        try:
+            return self.pool.submit(stages.worker_analyse, [r.item.text for r in prepared.rows])
+        except BrokenProcessPool:
+            self._lose_helper()
+            return None
 
-        return self.pool.apply_async(stages.worker_analyse, ([r.item.text for r in prepared.rows],))
+    def _lose_helper(self) -> None:
+        """The helper process died (killed, out of memory) or could not start: the
+        batches it had are analysed here, and so is the rest of the stream."""
+        if self.pool is None:
+            return
+        log.warning("listening analysis helper lost; analysing inline from here on")
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = None
+        self.helper_lost = True
 
     def _prepare(
         self, entries: list[RawItem | SkippedRaw], previous: _Prepared | None
@@ -460,7 +442,8 @@ class _Pipeline:
                 prepared.duplicates += 1
                 continue
             seen.add(key)
-            rows.append(_Row(item=item))
+            ts = item.published_at.timestamp()
+            rows.append(_Row(item=item, ts=ts, hour=int(ts) // 3600))
         if self.analyse and rows:
             known = self._existing(rows)
             if known:
@@ -475,29 +458,63 @@ class _Pipeline:
     def _finish(self, prepared: _Prepared, analysis: Any) -> None:
         rows = prepared.rows
         if self.analyse and rows:
-            if analysis is not None:
-                results = analysis.get()
-            else:
-                results = self.analyser.analyse_texts([r.item.text for r in rows])
-            for row, (language, score, label, value, terms) in zip(rows, results, strict=True):
+            result = self._analysis(prepared, analysis)
+            terms = self.analyser.matcher.terms
+            # Near-duplicate groups here, in order (the index is this process's).
+            groups, near_flags, prepared.changes = group_batch(
+                self.state.index,
+                result.prints,
+                [r.ts for r in rows],
+                [(r.item.platform, r.item.external_id) for r in rows],
+                [r.item.author_handle for r in rows],
+                [r.item.text for r in rows],
+            )
+            for row, language, score, label, value, positions, group, near in zip(
+                rows,
+                result.languages,
+                result.scores,
+                result.labels,
+                result.prints,
+                result.terms,
+                groups,
+                near_flags,
+                strict=True,
+            ):
                 row.language = language
                 row.sentiment = score
                 row.sentiment_label = label
                 row.fingerprint = value
-                row.terms = list(terms)
-            self._group(rows)
-        result = self._store(rows, prepared.skipped, prepared.cursor)
+                row.group = group
+                row.near_duplicate = near
+                if positions:
+                    row.terms = [terms[p] for p in positions]
+        stored = self._store(rows, prepared)
         self.report.batches += 1
-        self.report.duplicates += prepared.duplicates + result[1]
+        self.report.duplicates += prepared.duplicates + stored[1]
         self.report.skipped += len(prepared.skipped)
         self.report.skipped_reasons.update(reason for reason, _d, _e in prepared.skipped)
         if prepared.cursor:
             self.report.last_cursor = prepared.cursor
-        batch_result = result[0]
+        batch_result = stored[0]
         if batch_result is not None and self.analyse:
             if registered_batch_hooks():
                 self.report.hook_failures += run_batch_hooks(batch_result)
             self._queue_screening(batch_result.post_ids)
+
+    def _analysis(self, prepared: _Prepared, analysis: Any) -> BatchAnalysis:
+        """The batch's analysis: the helper's, or done here."""
+        if analysis is not None:
+            from concurrent.futures.process import BrokenProcessPool
+
+            waited = time.perf_counter()
+            try:
+                result: BatchAnalysis = analysis.result()
+            except BrokenProcessPool:
+                self._lose_helper()
+            else:
+                self.report.analysis_wait_s += time.perf_counter() - waited
+                return result
+        return self.analyser.analyse_batch([r.item.text for r in prepared.rows])
 
     def _existing(self, rows: list[_Row]) -> set[tuple[str, str]]:
         by_platform: dict[str, list[str]] = {}
@@ -518,58 +535,20 @@ class _Pipeline:
                     found.update((platform, r[0]) for r in cur.fetchall())
         return found
 
-    # -- analysis --
-
-    def _group(self, rows: list[_Row]) -> None:
-        """Near-duplicate groups and clusters (in order, in the main process)."""
-        index = self.index
-        for row in rows:
-            value = row.fingerprint
-            if not value:
-                continue
-            ts = row.item.published_at.timestamp()
-            group = index.find(value, ts)
-            author = row.item.author_handle or row.item.external_id
-            if group is None:
-                group = _Group(value, ts, (row.item.platform, row.item.external_id), author)
-                index.add(group)
-            else:
-                if not group.sample:  # kept only for groups that may become clusters
-                    group.sample = row.item.text[:1000]
-                row.near_duplicate = True
-                group.count += 1
-                group.add_author(author)
-                group.first_seen = min(group.first_seen, ts)
-                group.last_seen = max(group.last_seen, ts)
-                group.dirty = True
-            row.group = group
-
     # -- storage --
 
-    def _store(
-        self, rows: list[_Row], skipped: list[tuple[str, str, str]], cursor: str
-    ) -> tuple[BatchResult | None, int]:
+    def _store(self, rows: list[_Row], prepared: _Prepared) -> tuple[BatchResult | None, int]:
+        skipped, cursor = prepared.skipped, prepared.cursor
         now = self.now
         created: list[int] = []
         updated: list[int] = []
         coordinated: list[int] = []
         conflicts = 0
+        clusters = self.state.clusters if self.analyse else {}
         with transaction.atomic():
-            groups: list[_Group] = []
             if self.analyse:
-                seen_groups: set[int] = set()
-                for row in rows:
-                    group = row.group
-                    if (
-                        group is not None
-                        and group.dirty
-                        and group.author_count() >= 2
-                        and id(group) not in seen_groups
-                    ):
-                        seen_groups.add(id(group))
-                        groups.append(group)
-                created, updated, coordinated = self._save_clusters(groups)
-            ids = self._insert_posts(rows)
+                created, updated, coordinated = self._save_clusters(prepared.changes)
+            ids = self._insert_posts(rows, clusters)
             stored: list[_Row] = []
             for row in rows:
                 row.post_id = ids.get((row.item.platform, row.item.external_id))
@@ -579,21 +558,19 @@ class _Pipeline:
                     stored.append(row)
             topic_posts: dict[int, list[int]] = {}
             if self.analyse:
-                self._link_first_posts(groups, stored)
+                self._link_first_posts(prepared.changes, created)
                 topic_posts = self._insert_matches(stored)
-                self._rollups(stored)
+                self._rollups(self._count(stored))
             self._skipped(skipped)
             self._update_source(stored, len(skipped), cursor)
         if self.analyse and stored:
             last = max(stored, key=lambda r: r.post_id or 0)
-            self.index.anchor = (last.post_id or 0, last.item.external_id)
+            self.state.anchor = (last.post_id or 0, last.item.external_id)
         near = sum(1 for r in stored if r.near_duplicate)
         self.report.accepted += len(stored)
         self.report.near_duplicates += near
         self.report.clusters_created += len(created)
         self.report.matched += sum(1 for r in stored if r.terms)
-        for group in groups:
-            group.dirty = False
         if not stored and not created and not updated:
             return None, conflicts
         return (
@@ -609,31 +586,35 @@ class _Pipeline:
             conflicts,
         )
 
-    def _save_clusters(self, groups: list[_Group]) -> tuple[list[int], list[int], list[int]]:
+    def _save_clusters(self, changes: list[GroupChange]) -> tuple[list[int], list[int], list[int]]:
+        """Create or update the clusters of the groups that grew (the database ids
+        of those created, updated, and newly coordinated)."""
         created: list[int] = []
         updated: list[int] = []
         coordinated: list[int] = []
-        new_groups = [g for g in groups if g.cluster_id is None]
-        if new_groups:
+        state = self.state
+        known = state.clusters
+        new = [c for c in changes if c.token not in known]
+        adapt = self.adapt_dt
+        if new:
             # Raw multi-row inserts (the ORM's bulk_create costs ~0.5 ms per cluster
             # here); RETURNING gives the ids in row order, as bulk_create relies on.
-            adapt = self.adapt_dt
             stamp = adapt(timezone.now())  # what auto_now_add/auto_now would store
             ph = self.placeholder
             one = "(" + ",".join([ph] * 9) + ")"
             values = [
                 (
-                    g.fingerprint,
-                    g.sample or "",
-                    adapt(datetime.fromtimestamp(g.first_seen, tz=UTC)),
-                    adapt(datetime.fromtimestamp(g.last_seen, tz=UTC)),
-                    g.count,
-                    g.author_count(),
-                    g.author_count() >= self.min_accounts,
+                    c.fingerprint,
+                    c.sample,
+                    adapt(datetime.fromtimestamp(c.first_seen, tz=UTC)),
+                    adapt(datetime.fromtimestamp(c.last_seen, tz=UTC)),
+                    c.posts,
+                    c.author_count,
+                    c.author_count >= self.min_accounts,
                     stamp,
                     stamp,
                 )
-                for g in new_groups
+                for c in new
             ]
             new_ids: list[int] = []
             with connection.cursor() as cur:
@@ -646,31 +627,33 @@ class _Pipeline:
                         [v for value in chunk for v in value],
                     )
                     new_ids.extend(int(r[0]) for r in cur.fetchall())
-            for group, cluster_id, value in zip(new_groups, new_ids, values, strict=True):
-                group.cluster_id = cluster_id
+            for change, cluster_id, value in zip(new, new_ids, values, strict=True):
+                state.remember_cluster(change.token, cluster_id, bool(value[6]))
                 created.append(cluster_id)
                 if value[6]:
-                    group.coordinated = True
                     coordinated.append(cluster_id)
-        existing = [g for g in groups if g.cluster_id is not None and g.cluster_id not in created]
-        if existing:
-            params = []
-            for group in existing:
-                becomes = group.author_count() >= self.min_accounts
-                if becomes and not group.coordinated:
-                    group.coordinated = True
-                    coordinated.append(group.cluster_id)  # type: ignore[arg-type]
-                params.append(
-                    (
-                        group.count,
-                        group.author_count(),
-                        self.adapt_dt(datetime.fromtimestamp(group.last_seen, tz=UTC)),
-                        group.coordinated,
-                        self.adapt_dt(self.now),
-                        group.cluster_id,
-                    )
+        params = []
+        fresh = set(created)
+        for change in changes:
+            cluster_id, was_coordinated = known[change.token]
+            if cluster_id in fresh:
+                continue
+            becomes = was_coordinated or change.author_count >= self.min_accounts
+            if becomes and not was_coordinated:
+                state.remember_cluster(change.token, cluster_id, True)
+                coordinated.append(cluster_id)
+            params.append(
+                (
+                    change.posts,
+                    change.author_count,
+                    adapt(datetime.fromtimestamp(change.last_seen, tz=UTC)),
+                    becomes,
+                    adapt(self.now),
+                    cluster_id,
                 )
-                updated.append(group.cluster_id)  # type: ignore[arg-type]
+            )
+            updated.append(cluster_id)
+        if params:
             ph = self.placeholder
             with connection.cursor() as cur:
                 cur.executemany(
@@ -683,7 +666,9 @@ class _Pipeline:
                 )
         return created, updated, coordinated
 
-    def _insert_posts(self, rows: list[_Row]) -> dict[tuple[str, str], int]:
+    def _insert_posts(
+        self, rows: list[_Row], clusters: dict[int, tuple[int, bool]]
+    ) -> dict[tuple[str, str], int]:
         if not rows:
             return {}
         adapt = self.adapt_dt
@@ -692,7 +677,7 @@ class _Pipeline:
         values: list[tuple[Any, ...]] = []
         for row in rows:
             item = row.item
-            group = row.group
+            cluster = clusters.get(row.group) if row.group else None
             row.published_db = adapt(item.published_at)
             values.append(
                 (
@@ -710,7 +695,7 @@ class _Pipeline:
                     row.published_db,
                     ingested,
                     row.fingerprint,
-                    group.cluster_id if group is not None else None,
+                    cluster[0] if cluster is not None else None,
                     row.near_duplicate,
                     item.reach,
                 )
@@ -738,29 +723,25 @@ class _Pipeline:
                     ids[(platform, external_id)] = post_id
         return ids
 
-    def _link_first_posts(self, groups: list[_Group], stored: list[_Row]) -> None:
-        for row in stored:
-            group = row.group
-            if group is not None and group.first_post_id is None and not row.near_duplicate:
-                group.first_post_id = row.post_id
-        if not groups:
+    def _link_first_posts(self, changes: list[GroupChange], created: list[int]) -> None:
+        """A new cluster's first post was stored before the group had a cluster
+        (in this batch or an earlier one): link it by its platform id."""
+        if not created:
             return
-        by_key = {(r.item.platform, r.item.external_id): r.post_id for r in stored}
+        clusters = self.state.clusters
+        fresh = set(created)
         updates = []
-        for group in groups:
-            if group.cluster_id is None:
-                continue
-            first = group.first_post_id or by_key.get(group.first_key)
-            if first is not None:
-                updates.append((group.cluster_id, first))
-        if updates:
-            ph = self.placeholder
-            with connection.cursor() as cur:
-                cur.executemany(
-                    f"UPDATE listening_post SET cluster_id = {ph} "  # noqa: S608
-                    f"WHERE id = {ph} AND cluster_id IS NULL",
-                    updates,
-                )
+        for change in changes:
+            cluster_id = clusters[change.token][0]
+            if cluster_id in fresh:
+                updates.append((cluster_id, *change.first_key))
+        ph = self.placeholder
+        with connection.cursor() as cur:
+            cur.executemany(
+                f"UPDATE listening_post SET cluster_id = {ph} "  # noqa: S608
+                f"WHERE platform = {ph} AND external_id = {ph} AND cluster_id IS NULL",
+                updates,
+            )
 
     def _insert_matches(self, stored: list[_Row]) -> dict[int, list[int]]:
         topic_posts: dict[int, list[int]] = {}
@@ -770,53 +751,64 @@ class _Pipeline:
                 topic_posts.setdefault(term.topic_id, []).append(row.post_id)  # type: ignore[arg-type]
                 values.append((row.post_id, term.topic_id, term.term_id, row.published_db))
         if values:
-            ph = self.placeholder
-            with connection.cursor() as cur:
-                cur.executemany(
-                    "INSERT INTO listening_postmatch (post_id, topic_id, term_id, published_at) "  # noqa: S608
-                    f"VALUES ({ph},{ph},{ph},{ph}) ON CONFLICT (post_id, topic_id) DO NOTHING",
-                    values,
-                )
+            self._insert_many(
+                "INSERT INTO listening_postmatch (post_id, topic_id, term_id, published_at) "
+                "VALUES ",
+                values,
+                " ON CONFLICT (post_id, topic_id) DO NOTHING",
+            )
         return topic_posts
 
-    def _rollups(self, stored: list[_Row]) -> None:
-        counts: dict[tuple[int, int, str, str, str], list[float]] = {}
-        get = counts.get
-        for row in stored:
-            item = row.item
-            hour = int(item.published_at.timestamp()) // 3600
-            language = row.language
-            label = row.sentiment_label
-            country = item.country
-            sentiment = row.sentiment
-            # Topic key 0 counts every post; then one row per matched topic.
-            for topic_id in (0, *(term.topic_id for term in row.terms)):
-                key = (hour, topic_id, language, label, country)
-                slot = get(key)
-                if slot is None:
-                    counts[key] = [1, sentiment]
-                else:
-                    slot[0] += 1
-                    slot[1] += sentiment
+    @staticmethod
+    def _count(stored: list[_Row]) -> Rollups:
+        """Roll-up counts of the rows stored (computed here, not in the helper,
+        which is the busier of the two processes)."""
+        return rollup_counts(
+            [r.hour for r in stored],
+            [r.item.country for r in stored],
+            [r.language for r in stored],
+            [r.sentiment for r in stored],
+            [r.sentiment_label for r in stored],
+            [[t.topic_id for t in r.terms] for r in stored],
+        )
+
+    def _rollups(self, counts: Rollups) -> None:
         if not counts:
             return
-        ph = self.placeholder
         adapt = self.adapt_dt
         hours = {
             h: adapt(datetime.fromtimestamp(h * 3600, tz=UTC)) for h in {key[0] for key in counts}
         }
+        # One row per key in ``counts``: a statement never touches a row twice, as
+        # PostgreSQL's ON CONFLICT DO UPDATE requires.
+        self._insert_many(
+            "INSERT INTO listening_hourlyrollup (hour, topic_key, language, sentiment_label, "
+            "country, posts, sentiment_sum) VALUES ",
+            [
+                (hours[h], t, lang, label, country, int(c), s)
+                for (h, t, lang, label, country), (c, s) in counts.items()
+            ],
+            " ON CONFLICT (topic_key, hour, language, sentiment_label, country) DO UPDATE SET "
+            "posts = listening_hourlyrollup.posts + excluded.posts, "
+            "sentiment_sum = listening_hourlyrollup.sentiment_sum + excluded.sentiment_sum",
+        )
+
+    def _insert_many(self, head: str, rows: list[tuple[Any, ...]], tail: str) -> None:
+        """``head`` + multi-row VALUES + ``tail`` for ``rows`` (all the same width),
+        in statements of at most :data:`_MAX_PARAMS` parameters (one statement
+        per chunk is markedly cheaper than ``executemany``'s one per row)."""
+        if not rows:
+            return
+        width = len(rows[0])
+        one = "(" + ",".join([self.placeholder] * width) + ")"
+        per = max(1, _MAX_PARAMS // width)
         with connection.cursor() as cur:
-            cur.executemany(
-                "INSERT INTO listening_hourlyrollup (hour, topic_key, language, sentiment_label, "  # noqa: S608
-                f"country, posts, sentiment_sum) VALUES ({ph},{ph},{ph},{ph},{ph},{ph},{ph}) "
-                "ON CONFLICT (topic_key, hour, language, sentiment_label, country) DO UPDATE SET "
-                "posts = listening_hourlyrollup.posts + excluded.posts, "
-                "sentiment_sum = listening_hourlyrollup.sentiment_sum + excluded.sentiment_sum",
-                [
-                    (hours[h], t, lang, label, country, int(c), s)
-                    for (h, t, lang, label, country), (c, s) in counts.items()
-                ],
-            )
+            for start in range(0, len(rows), per):
+                chunk = rows[start : start + per]
+                cur.execute(
+                    head + ",".join([one] * len(chunk)) + tail,
+                    [v for row in chunk for v in row],
+                )
 
     def _skipped(self, skipped: list[tuple[str, str, str]]) -> None:
         if not skipped:
@@ -872,6 +864,24 @@ class _Pipeline:
         from sifara.listening.tasks import screen_new_authors
 
         transaction.on_commit(lambda: screen_new_authors(post_ids))
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Collect garbage less often while a stream is ingested.
+
+    A batch allocates hundreds of thousands of short-lived objects, and with
+    the default threshold (700 allocations) the collector runs thousands of
+    times per batch, each time walking the long-lived near-duplicate index:
+    measured, a third of the main process's time. Nothing the pipeline keeps
+    forms reference cycles, so collecting less often costs no memory.
+    """
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], GC_THRESHOLD), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 def _sqlite_datetime(value: datetime) -> str:

@@ -1,28 +1,85 @@
 """The pure analysis stages of the pipeline (no database, no Django settings).
 
-:func:`analyse_texts` takes a batch of post texts and returns, per text, its
-language, sentiment score and label, 64-bit fingerprint and the watch-list
-terms it matched. The pipeline runs it either inline or, for large batches,
-in a helper process (``SIFARA_LISTENING_ANALYSIS_PROCESS``) while the main
-process stores the previous batch — the same function either way.
+:meth:`Analyser.analyse_batch` takes a batch of post texts and returns, per
+text, its language, sentiment score and label, 64-bit fingerprint and the
+positions of the watch-list terms it matched. The pipeline runs it either
+inline or,
+for long streams, in a helper process while the main process stores the
+previous batch — the same function either way, and the results are plain
+lists of small values so that sending them between processes costs little.
 """
 
 from __future__ import annotations
 
+import gc
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sifara.core.text import normalize
 from sifara.listening import fingerprint as fp
 from sifara.listening.language import LANGUAGE_SAMPLE, LanguageIdentifier
-from sifara.listening.matching import PUNCTUATION, Matcher, Term
+from sifara.listening.matching import Matcher, Term
 from sifara.listening.sentiment import LexiconScorer, SentimentScorer
+
+#: Allocations between young-generation garbage collections while ingesting
+#: (see :func:`sifara.listening.pipeline.fewer_collections`).
+GC_THRESHOLD = 50_000
 
 #: Entries kept by each per-text cache (normalised text, sentiment); bounded memory.
 CACHE_SIZE = 10_000
+#: Only texts up to this length are cached (copies are short posts; long news
+#: items are rarely repeated word for word and would fill the memory).
+CACHE_MAX_CHARS = 500
 
-#: (language, sentiment, sentiment label, fingerprint, matched terms)
-Analysis = tuple[str, float, str, int, tuple[Term, ...]]
+#: A post's words after normalisation: letters and digits, punctuation (and
+#: underscores, so hashtags split into words) dropped. Equal to replacing
+#: ``[^\w\s]+|_+`` with spaces and splitting, in one pass.
+_WORDS = re.compile(r"[^\W_]+")
+#: What :func:`fingerprint.clean` takes out besides punctuation and numbers.
+_MARKER = re.compile(r"[@#]|https?:|www\.")
+
+#: Roll-up key: (hour as Unix hours, topic id or 0 for all posts, language,
+#: sentiment label, country) -> [posts, sum of sentiment scores].
+RollupKey = tuple[int, int, str, str, str]
+Rollups = dict[RollupKey, list[float]]
+
+
+class BatchAnalysis(NamedTuple):
+    """What :meth:`Analyser.analyse_batch` returns (one entry per text)."""
+
+    languages: list[str]
+    scores: list[float]
+    labels: list[str]
+    prints: list[int]
+    terms: list[tuple[int, ...]]  # positions in the matcher's term list
+
+
+def rollup_counts(
+    hours: Sequence[int],
+    countries: Sequence[str],
+    languages: Sequence[str],
+    scores: Sequence[float],
+    labels: Sequence[str],
+    topic_ids: Sequence[Sequence[int]],
+) -> Rollups:
+    """Hourly counts of a batch: topic key 0 counts every post, then one entry
+    per matched topic (the pipeline adds them to ``HourlyRollup``)."""
+    counts: Rollups = {}
+    get = counts.get
+    for hour, country, language, score, label, topics in zip(
+        hours, countries, languages, scores, labels, topic_ids, strict=True
+    ):
+        for topic_id in (0, *topics):
+            key = (hour, topic_id, language, label, country)
+            slot = get(key)
+            if slot is None:
+                counts[key] = [1, score]
+            else:
+                slot[0] += 1
+                slot[1] += score
+    return counts
 
 
 @dataclass
@@ -39,35 +96,67 @@ class Analyser:
         found = self._normalized.get(text)
         if found is None:
             found = normalize(text)
-            if len(self._normalized) >= CACHE_SIZE:
-                self._normalized.clear()
-            self._normalized[text] = found
+            if len(text) <= CACHE_MAX_CHARS:
+                if len(self._normalized) >= CACHE_SIZE:
+                    self._normalized.clear()
+                self._normalized[text] = found
         return found
 
-    def analyse_texts(self, texts: Sequence[str]) -> list[Analysis]:
+    def analyse_texts(
+        self, texts: Sequence[str]
+    ) -> list[tuple[str, float, str, int, tuple[Term, ...]]]:
+        """Per text: (language, sentiment, label, fingerprint, matched terms)."""
+        result = self.analyse_batch(texts)
+        terms = self.matcher.terms
+        return [
+            (language, score, label, value, tuple(terms[p] for p in positions))
+            for language, score, label, value, positions in zip(
+                result.languages,
+                result.scores,
+                result.labels,
+                result.prints,
+                result.terms,
+                strict=True,
+            )
+        ]
+
+    def analyse_batch(
+        self,
+        texts: Sequence[str],
+    ) -> BatchAnalysis:
         if not texts:
-            return []
+            return BatchAnalysis([], [], [], [], [])
+        find_words = _WORDS.findall
         normalized = [self._normalize(text) for text in texts]
-        cleaned = [fp.clean(text) for text in normalized]
+        words_of = [find_words(norm) for norm in normalized]
+        cleaned = [
+            # fp.clean's result, from the words already found when the text is
+            # short and has no links, mentions or hashtags (most posts).
+            " ".join([w for w in words if not w.isdigit()])
+            if len(norm) <= fp.MAX_CHARS and not _MARKER.search(norm)
+            else fp.clean(norm)
+            for norm, words in zip(normalized, words_of, strict=True)
+        ]
         languages = self.identifier.identify_many([c[:LANGUAGE_SAMPLE] for c in cleaned])
         scorer = self.scorer
         lexicon = scorer if isinstance(scorer, LexiconScorer) else None
         matcher = self.matcher
-        punctuation = PUNCTUATION
+        match = matcher.match_positions if matcher else None
         sentiments: list[tuple[float, str]] = []
-        terms: list[tuple[Term, ...]] = []
+        terms: list[tuple[int, ...]] = []
         if lexicon is None:
             sentiments = scorer.score_many(list(texts), languages)
         cache = self._sentiment
         scored_languages = LexiconScorer.languages
+        unscored = (0.0, "")
         for index, norm in enumerate(normalized):
-            words = punctuation.sub(" ", norm).split()
-            terms.append(tuple(matcher.match(" " + " ".join(words) + " ")) if matcher else ())
+            words = words_of[index]
+            terms.append(match(words) if match is not None else ())
             if lexicon is None:
                 continue
             language = languages[index]
             if language not in scored_languages:
-                sentiments.append((0.0, ""))
+                sentiments.append(unscored)
                 continue
             key = (norm, language)
             scored = cache.get(key)
@@ -76,15 +165,15 @@ class Analyser:
                     scored = lexicon.score(norm, language)
                 else:
                     scored = lexicon.score_tokens(words, language)
-                if len(cache) >= CACHE_SIZE:
-                    cache.clear()
-                cache[key] = scored
+                if len(norm) <= CACHE_MAX_CHARS:
+                    if len(cache) >= CACHE_SIZE:
+                        cache.clear()
+                    cache[key] = scored
             sentiments.append(scored)
         prints = fp.simhash_batch(cleaned)
-        return [
-            (languages[i], sentiments[i][0], sentiments[i][1], prints[i], terms[i])
-            for i in range(len(texts))
-        ]
+        scores = [s[0] for s in sentiments]
+        labels = [s[1] for s in sentiments]
+        return BatchAnalysis(languages, scores, labels, prints, terms)
 
 
 # --- the helper process ------------------------------------------------------------
@@ -95,6 +184,7 @@ _worker: Analyser | None = None
 def worker_init(languages: Sequence[str], terms: Sequence[Term]) -> None:
     """Initialiser of the helper process (lexicon scorer only)."""
     global _worker
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     _worker = Analyser(
         identifier=LanguageIdentifier(languages, cache_size=20_000),
         scorer=LexiconScorer(),
@@ -102,7 +192,7 @@ def worker_init(languages: Sequence[str], terms: Sequence[Term]) -> None:
     )
 
 
-def worker_analyse(texts: list[str]) -> list[Analysis]:
+def worker_analyse(texts: list[str]) -> BatchAnalysis:
     if _worker is None:  # pragma: no cover - the pool always initialises
         raise RuntimeError("analysis worker not initialised")
-    return _worker.analyse_texts(texts)
+    return _worker.analyse_batch(texts)

@@ -31,6 +31,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import orjson
+
 from sifara.listening.connectors.base import parse_time, skipped
 from sifara.listening.models import Platform, Source
 from sifara.listening.types import RawItem, SkippedRaw
@@ -148,13 +150,19 @@ def read_jsonl(
         if not line.strip():
             continue
         try:
-            record = json.loads(line.decode("utf-8"))
-        except UnicodeDecodeError:
-            yield skipped("bad_encoding", f"{where}: not UTF-8", cursor=cursor)
-            continue
-        except ValueError as exc:
-            yield skipped("invalid_json", f"{where}: {exc}"[:300], cursor=cursor)
-            continue
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            # orjson is strict (no NaN, no integers beyond 64 bits, no lone
+            # surrogates): the standard library takes what it can, and words
+            # the reason for what it cannot.
+            try:
+                record = json.loads(line.decode("utf-8"))
+            except UnicodeDecodeError:
+                yield skipped("bad_encoding", f"{where}: not UTF-8", cursor=cursor)
+                continue
+            except ValueError as exc:
+                yield skipped("invalid_json", f"{where}: {exc}"[:300], cursor=cursor)
+                continue
         yield item_from_record(
             record, default_platform=default_platform, cursor=cursor, where=where
         )

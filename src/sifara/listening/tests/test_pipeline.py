@@ -289,14 +289,65 @@ def test_helper_process_gives_the_same_results_as_inline(
             )
         )
 
+    def extras() -> tuple[Any, ...]:
+        return (
+            sorted(PostMatch.objects.values_list("post__external_id", "topic_id", "term_id")),
+            sorted(
+                HourlyRollup.objects.values_list(
+                    "hour", "topic_key", "language", "sentiment_label", "posts"
+                )
+            ),
+            sorted(Cluster.objects.values_list("post_count", "author_count", "is_coordinated")),
+            sorted(Post.objects.filter(cluster__isnull=False).values_list("external_id")),
+        )
+
     ingest(items, source=source)
     inline = snapshot()
-    inline_matches = PostMatch.objects.count()
+    inline_extras = extras()
+    assert inline_extras[2], "the campaign copies form a cluster"
     Post.objects.all().delete()
     Cluster.objects.all().delete()
+    HourlyRollup.objects.all().delete()
     pipeline.reset_state()
     settings.SIFARA_LISTENING_ANALYSIS_PROCESS = True
     report = ingest([raw(f"i{i}", t, author=f"a{i}") for i, t in enumerate(texts)], source=source)
     assert report.accepted == 12 and report.batches == 6
+    assert report.analysis_wait_s > 0  # the helper did the analysis
     assert snapshot() == inline
-    assert PostMatch.objects.count() == inline_matches
+    assert extras() == inline_extras
+
+
+def test_a_helper_killed_mid_stream_loses_nothing(
+    source: Any, hq_unit: Any, settings: Any, monkeypatch: Any
+) -> None:
+    """SIGKILL the analysis helper while a stream is running: the batches it had
+    are analysed in the main process, and every post is stored once, analysed."""
+    import multiprocessing
+    import os
+    import signal
+
+    from sifara.listening import pipeline
+
+    watch_topic_create(
+        actor=None, name_en="Visas", name_ar="التأشيرات", owner_unit=hq_unit, terms=["visa"]
+    )
+    settings.SIFARA_LISTENING_BATCH_SIZE = 3
+    settings.SIFARA_LISTENING_ANALYSIS_PROCESS = True
+    monkeypatch.setattr(pipeline, "HELPER_MIN_CPUS", 1)
+    texts = ["The visa office was excellent", "خدمة التأشيرات سيئة جدا"] * 12
+
+    def stream() -> Any:
+        for i, text in enumerate(texts):
+            if i == 12:  # the helper is running by now: kill it
+                children = multiprocessing.active_children()
+                assert children
+                for child in children:
+                    os.kill(child.pid, signal.SIGKILL)
+            yield raw(f"k{i}", text, author=f"a{i}")
+
+    report = ingest(stream(), source=source)
+    assert report.accepted == 24
+    assert Post.objects.count() == 24
+    assert set(Post.objects.values_list("language", flat=True)) == {"ar", "en"}
+    assert PostMatch.objects.count() == 12  # every English post mentions the visa
+    assert not multiprocessing.active_children()

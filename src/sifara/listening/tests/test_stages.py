@@ -108,3 +108,37 @@ def test_matcher_phrases_particles_and_one_match_per_topic() -> None:
     assert topics("Bonnet and ministry") == set()
     found = matcher.match(words_of(normalize("foreign ministry and وزارة الخارجية")))
     assert [t.term_id for t in found] == [2]  # the high-priority term wins
+
+
+def test_per_topic_the_high_priority_then_the_first_term_is_reported() -> None:
+    terms = [
+        Term(term_id=1, topic_id=1, phrase="visa"),
+        Term(term_id=2, topic_id=1, phrase="embassy"),
+        Term(term_id=3, topic_id=1, phrase="evacuation", high_priority=True),
+    ]
+    matcher = Matcher(terms)
+    text = words_of(normalize("Embassy visa queue"))
+    assert [t.term_id for t in matcher.match(text)] == [1]
+    text = words_of(normalize("Embassy evacuation and visa"))
+    assert [t.term_id for t in matcher.match(text)] == [3]
+
+
+def test_the_analysers_fingerprints_are_those_of_the_reference_definition() -> None:
+    """The analyser takes a short cut for plain short posts; it must give what
+    fingerprint.clean + simhash give for every kind of text."""
+    from sifara.listening.sentiment import LexiconScorer
+    from sifara.listening.stages import Analyser
+
+    texts = [
+        "The ministry welcomed the new trade agreement today 2026",
+        "foo_bar 12ab #tag @user http://a.example/c www.x.example end of the story here",
+        "نص عربي طويل #وسم_طويل 123 وكلمات أخرى كثيرة هنا في هذا المنشور",
+        "Le ministre a rencontré l'ambassadeur pour discuter de la coopération " * 20,
+        "short",
+    ]
+    analyser = Analyser(
+        identifier=LanguageIdentifier(LANGS), scorer=LexiconScorer(), matcher=Matcher([])
+    )
+    result = analyser.analyse_batch(texts)
+    assert result.prints == fp.simhash_batch([fp.clean(normalize(t)) for t in texts])
+    assert result.prints[0] != 0 and result.prints[-1] == 0
