@@ -31,8 +31,12 @@ _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 #: Whitespace-separated tokens left out whole: links, @mentions and #hashtags.
 _MARKED = ("@", "#", "http:", "https:", "www.")
-#: Words: letters and digits (punctuation and underscores separate them).
-_WORDS = re.compile(r"[^\W_]+")
+#: A normalised text's words: letters and digits (punctuation and underscores
+#: separate them, so hashtags split into words). The same as replacing
+#: ``[^\w\s]+|_+`` with spaces and splitting, in one pass.
+WORDS = re.compile(r"[^\W_]+")
+#: Texts without these have nothing for :func:`clean` to take out but numbers.
+_MARKER = re.compile(r"[@#]|https?:|www\.")
 
 U64 = npt.NDArray[np.uint64]
 
@@ -42,7 +46,16 @@ def clean(normalized: str) -> str:
     :data:`MAX_CHARS` characters without links, mentions, hashtags and numbers
     (campaigns vary those between copies), joined by single spaces."""
     kept = " ".join(t for t in normalized[:MAX_CHARS].split() if not t.startswith(_MARKED))
-    return " ".join([w for w in _WORDS.findall(kept) if not w.isdigit()])
+    return " ".join([w for w in WORDS.findall(kept) if not w.isdigit()])
+
+
+def clean_from_words(normalized: str, words: list[str]) -> str:
+    """:func:`clean`, from the text's :data:`WORDS` when the caller has them: a
+    short text with no links, mentions or hashtags (most posts) only loses its
+    numbers."""
+    if len(normalized) <= MAX_CHARS and not _MARKER.search(normalized):
+        return " ".join([w for w in words if not w.isdigit()])
+    return clean(normalized)
 
 
 def _mix(z: U64) -> U64:

@@ -36,6 +36,7 @@ import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -60,7 +61,7 @@ from sifara.listening.models import (
     WatchTerm,
 )
 from sifara.listening.sentiment import LexiconScorer, get_scorer
-from sifara.listening.stages import GC_THRESHOLD, Analyser, BatchAnalysis, Rollups, rollup_counts
+from sifara.listening.stages import GC_THRESHOLD, Analyser, BatchAnalysis
 from sifara.listening.types import RawItem, SkippedRaw
 
 log = logging.getLogger(__name__)
@@ -70,11 +71,10 @@ MAX_ID_CHARS = 200
 MAX_URL_CHARS = 1000
 MAX_NAME_CHARS = 200
 KEEP_SKIPPED_PER_SOURCE = 200
-_INSERT_ROWS = 900
-#: Parameters per multi-row statement (SQLite allows 32,766, PostgreSQL 65,535).
-_MAX_PARAMS = 8000
+#: Parameters per multi-row statement (SQLite allows 32,766, PostgreSQL 65,535):
+#: about 940 posts, 1,700 clusters or 4,000 matches at a time.
+_MAX_PARAMS = 16_000
 _LOOKUP_CHUNK = 900
-_CLUSTER_ROWS = 100
 _PLATFORMS = frozenset(Platform.values)
 #: Streams of at least this many full batches are analysed in a helper process
 #: (starting it costs a few CPU-seconds and about 150 MB: worth it for long streams).
@@ -125,6 +125,11 @@ class IngestReport:
 
 
 # --- near-duplicate state ---------------------------------------------------------
+
+
+#: Hourly roll-up counts of a batch: (hour as Unix hours, topic id or 0 for all
+#: posts, language, sentiment label, country) -> [posts, sum of sentiment scores].
+Rollups = dict[tuple[int, int, str, str, str], list[float]]
 
 
 class _State:
@@ -388,8 +393,6 @@ class _Pipeline:
     def _submit(self, prepared: _Prepared) -> Any:
         """Send a batch to the helper process (started on first use); ``None`` when
         the helper is gone (the batch is then analysed inline)."""
-        from concurrent.futures.process import BrokenProcessPool
-
         from sifara.listening import stages
 
         if self.pool is None:
@@ -504,8 +507,6 @@ class _Pipeline:
     def _analysis(self, prepared: _Prepared, analysis: Any) -> BatchAnalysis:
         """The batch's analysis: the helper's, or done here."""
         if analysis is not None:
-            from concurrent.futures.process import BrokenProcessPool
-
             waited = time.perf_counter()
             try:
                 result: BatchAnalysis = analysis.result()
@@ -600,8 +601,6 @@ class _Pipeline:
             # Raw multi-row inserts (the ORM's bulk_create costs ~0.5 ms per cluster
             # here); RETURNING gives the ids in row order, as bulk_create relies on.
             stamp = adapt(timezone.now())  # what auto_now_add/auto_now would store
-            ph = self.placeholder
-            one = "(" + ",".join([ph] * 9) + ")"
             values = [
                 (
                     c.fingerprint,
@@ -616,17 +615,15 @@ class _Pipeline:
                 )
                 for c in new
             ]
-            new_ids: list[int] = []
-            with connection.cursor() as cur:
-                for start in range(0, len(values), _CLUSTER_ROWS):
-                    chunk = values[start : start + _CLUSTER_ROWS]
-                    cur.execute(
-                        "INSERT INTO listening_cluster (fingerprint, sample_text, first_seen, "  # noqa: S608
-                        "last_seen, post_count, author_count, is_coordinated, created_at, "
-                        "updated_at) VALUES " + ",".join([one] * len(chunk)) + " RETURNING id",
-                        [v for value in chunk for v in value],
-                    )
-                    new_ids.extend(int(r[0]) for r in cur.fetchall())
+            returned = self._insert_many(
+                "INSERT INTO listening_cluster (fingerprint, sample_text, first_seen, "
+                "last_seen, post_count, author_count, is_coordinated, created_at, "
+                "updated_at) VALUES ",
+                values,
+                " RETURNING id",
+                returning=True,
+            )
+            new_ids = [int(r[0]) for r in returned]
             for change, cluster_id, value in zip(new, new_ids, values, strict=True):
                 state.remember_cluster(change.token, cluster_id, bool(value[6]))
                 created.append(cluster_id)
@@ -700,28 +697,15 @@ class _Pipeline:
                     item.reach,
                 )
             )
-        columns = (
-            "source_id, platform, external_id, url, author_handle, author_name, text, "
-            "language, sentiment, sentiment_label, country, published_at, ingested_at, "
-            "fingerprint, cluster_id, is_near_duplicate, reach"
+        returned = self._insert_many(
+            "INSERT INTO listening_post (source_id, platform, external_id, url, author_handle, "
+            "author_name, text, language, sentiment, sentiment_label, country, published_at, "
+            "ingested_at, fingerprint, cluster_id, is_near_duplicate, reach) VALUES ",
+            values,
+            " ON CONFLICT (platform, external_id) DO NOTHING RETURNING id, platform, external_id",
+            returning=True,
         )
-        ph = self.placeholder
-        one = "(" + ",".join([ph] * 17) + ")"
-        ids: dict[tuple[str, str], int] = {}
-        with connection.cursor() as cur:
-            for start in range(0, len(values), _INSERT_ROWS):
-                chunk = values[start : start + _INSERT_ROWS]
-                flat = [v for value in chunk for v in value]
-                cur.execute(
-                    f"INSERT INTO listening_post ({columns}) VALUES "  # noqa: S608
-                    + ",".join([one] * len(chunk))
-                    + " ON CONFLICT (platform, external_id) DO NOTHING"
-                    " RETURNING id, platform, external_id",
-                    flat,
-                )
-                for post_id, platform, external_id in cur.fetchall():
-                    ids[(platform, external_id)] = post_id
-        return ids
+        return {(platform, external_id): post_id for post_id, platform, external_id in returned}
 
     def _link_first_posts(self, changes: list[GroupChange], created: list[int]) -> None:
         """A new cluster's first post was stored before the group had a cluster
@@ -761,16 +745,21 @@ class _Pipeline:
 
     @staticmethod
     def _count(stored: list[_Row]) -> Rollups:
-        """Roll-up counts of the rows stored (computed here, not in the helper,
-        which is the busier of the two processes)."""
-        return rollup_counts(
-            [r.hour for r in stored],
-            [r.item.country for r in stored],
-            [r.language for r in stored],
-            [r.sentiment for r in stored],
-            [r.sentiment_label for r in stored],
-            [[t.topic_id for t in r.terms] for r in stored],
-        )
+        """Roll-up counts of the rows stored, by (hour, topic key, language,
+        sentiment label, country): [posts, sum of sentiment scores]."""
+        counts: Rollups = {}
+        get = counts.get
+        for row in stored:
+            # Topic key 0 counts every post; then one row per matched topic.
+            for topic_id in (0, *(term.topic_id for term in row.terms)):
+                key = (row.hour, topic_id, row.language, row.sentiment_label, row.item.country)
+                slot = get(key)
+                if slot is None:
+                    counts[key] = [1, row.sentiment]
+                else:
+                    slot[0] += 1
+                    slot[1] += row.sentiment
+        return counts
 
     def _rollups(self, counts: Rollups) -> None:
         if not counts:
@@ -793,15 +782,19 @@ class _Pipeline:
             "sentiment_sum = listening_hourlyrollup.sentiment_sum + excluded.sentiment_sum",
         )
 
-    def _insert_many(self, head: str, rows: list[tuple[Any, ...]], tail: str) -> None:
+    def _insert_many(
+        self, head: str, rows: list[tuple[Any, ...]], tail: str, *, returning: bool = False
+    ) -> list[tuple[Any, ...]]:
         """``head`` + multi-row VALUES + ``tail`` for ``rows`` (all the same width),
         in statements of at most :data:`_MAX_PARAMS` parameters (one statement
-        per chunk is markedly cheaper than ``executemany``'s one per row)."""
+        per chunk is markedly cheaper than ``executemany``'s one per row). With
+        ``returning`` (``tail`` ends in RETURNING), the rows returned, in order."""
         if not rows:
-            return
+            return []
         width = len(rows[0])
         one = "(" + ",".join([self.placeholder] * width) + ")"
         per = max(1, _MAX_PARAMS // width)
+        returned: list[tuple[Any, ...]] = []
         with connection.cursor() as cur:
             for start in range(0, len(rows), per):
                 chunk = rows[start : start + per]
@@ -809,6 +802,9 @@ class _Pipeline:
                     head + ",".join([one] * len(chunk)) + tail,
                     [v for row in chunk for v in row],
                 )
+                if returning:
+                    returned.extend(cur.fetchall())
+        return returned
 
     def _skipped(self, skipped: list[tuple[str, str, str]]) -> None:
         if not skipped:

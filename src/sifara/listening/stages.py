@@ -12,7 +12,6 @@ lists of small values so that sending them between processes costs little.
 from __future__ import annotations
 
 import gc
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -33,18 +32,6 @@ CACHE_SIZE = 10_000
 #: items are rarely repeated word for word and would fill the memory).
 CACHE_MAX_CHARS = 500
 
-#: A post's words after normalisation: letters and digits, punctuation (and
-#: underscores, so hashtags split into words) dropped. Equal to replacing
-#: ``[^\w\s]+|_+`` with spaces and splitting, in one pass.
-_WORDS = re.compile(r"[^\W_]+")
-#: What :func:`fingerprint.clean` takes out besides punctuation and numbers.
-_MARKER = re.compile(r"[@#]|https?:|www\.")
-
-#: Roll-up key: (hour as Unix hours, topic id or 0 for all posts, language,
-#: sentiment label, country) -> [posts, sum of sentiment scores].
-RollupKey = tuple[int, int, str, str, str]
-Rollups = dict[RollupKey, list[float]]
-
 
 class BatchAnalysis(NamedTuple):
     """What :meth:`Analyser.analyse_batch` returns (one entry per text)."""
@@ -54,32 +41,6 @@ class BatchAnalysis(NamedTuple):
     labels: list[str]
     prints: list[int]
     terms: list[tuple[int, ...]]  # positions in the matcher's term list
-
-
-def rollup_counts(
-    hours: Sequence[int],
-    countries: Sequence[str],
-    languages: Sequence[str],
-    scores: Sequence[float],
-    labels: Sequence[str],
-    topic_ids: Sequence[Sequence[int]],
-) -> Rollups:
-    """Hourly counts of a batch: topic key 0 counts every post, then one entry
-    per matched topic (the pipeline adds them to ``HourlyRollup``)."""
-    counts: Rollups = {}
-    get = counts.get
-    for hour, country, language, score, label, topics in zip(
-        hours, countries, languages, scores, labels, topic_ids, strict=True
-    ):
-        for topic_id in (0, *topics):
-            key = (hour, topic_id, language, label, country)
-            slot = get(key)
-            if slot is None:
-                counts[key] = [1, score]
-            else:
-                slot[0] += 1
-                slot[1] += score
-    return counts
 
 
 @dataclass
@@ -102,41 +63,17 @@ class Analyser:
                 self._normalized[text] = found
         return found
 
-    def analyse_texts(
-        self, texts: Sequence[str]
-    ) -> list[tuple[str, float, str, int, tuple[Term, ...]]]:
-        """Per text: (language, sentiment, label, fingerprint, matched terms)."""
-        result = self.analyse_batch(texts)
-        terms = self.matcher.terms
-        return [
-            (language, score, label, value, tuple(terms[p] for p in positions))
-            for language, score, label, value, positions in zip(
-                result.languages,
-                result.scores,
-                result.labels,
-                result.prints,
-                result.terms,
-                strict=True,
-            )
-        ]
-
     def analyse_batch(
         self,
         texts: Sequence[str],
     ) -> BatchAnalysis:
         if not texts:
             return BatchAnalysis([], [], [], [], [])
-        find_words = _WORDS.findall
+        find_words = fp.WORDS.findall
         normalized = [self._normalize(text) for text in texts]
         words_of = [find_words(norm) for norm in normalized]
-        cleaned = [
-            # fp.clean's result, from the words already found when the text is
-            # short and has no links, mentions or hashtags (most posts).
-            " ".join([w for w in words if not w.isdigit()])
-            if len(norm) <= fp.MAX_CHARS and not _MARKER.search(norm)
-            else fp.clean(norm)
-            for norm, words in zip(normalized, words_of, strict=True)
-        ]
+        clean = fp.clean_from_words
+        cleaned = [clean(norm, words) for norm, words in zip(normalized, words_of, strict=True)]
         languages = self.identifier.identify_many([c[:LANGUAGE_SAMPLE] for c in cleaned])
         scorer = self.scorer
         lexicon = scorer if isinstance(scorer, LexiconScorer) else None
