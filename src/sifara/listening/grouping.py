@@ -17,8 +17,7 @@ or more accounts — the ones to store as clusters.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
-from itertools import islice
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from sifara.listening import fingerprint as fp
@@ -80,6 +79,14 @@ class GroupChange(NamedTuple):
     first_key: tuple[str, str]
 
 
+class BatchGroups(NamedTuple):
+    """What :func:`group_batch` returns."""
+
+    tokens: list[int]  # per post: its group's token (0: too short to fingerprint)
+    near: list[bool]  # per post: a near-duplicate of an earlier post
+    changes: list[GroupChange]  # the groups to store as clusters
+
+
 class NearDuplicateIndex:
     """Recent groups (bounded) to find near-identical posts quickly.
 
@@ -93,11 +100,10 @@ class NearDuplicateIndex:
         self.window_s = window_s
         self.max_groups = max_groups
         self.groups: OrderedDict[int, Group] = OrderedDict()
-        self.bands: dict[int, dict[int, None]] = {}
+        #: band -> the fingerprints in it, oldest first (lists: most bands hold
+        #: one or two, and a list is a third of a dict's size).
+        self.bands: dict[int, list[int]] = {}
         self.next_token = 1
-        #: (post id, platform id) of the newest stored post this index has seen;
-        #: the pipeline uses it to tell whether the database moved on without it.
-        self.anchor: tuple[int, str] | None = None
 
     def new_group(self, fingerprint: int, ts: float, key: tuple[str, str], author: str) -> Group:
         group = Group(self.next_token, fingerprint, ts, key, author)
@@ -112,7 +118,7 @@ class NearDuplicateIndex:
         if group is not None and abs(ts - group.last_seen) <= window:
             return group
         value = fingerprint & _MASK
-        bands = self.bands
+        get = self.bands.get
         near = fp.NEAR_BITS
         # The four bands of fp.bands(), inlined (this runs once per post).
         for band in (
@@ -121,14 +127,13 @@ class NearDuplicateIndex:
             0x20000 | ((value >> 32) & 0xFFFF),
             0x30000 | (value >> 48),
         ):
-            members = bands.get(band)
-            if not members:
+            members = get(band)
+            if members is None:
                 continue
             # The most recent fingerprints of the band only: bounded work per post.
-            newest: Iterator[int] = reversed(members)
             if len(members) > BAND_CHECKS:
-                newest = islice(newest, BAND_CHECKS)
-            for other in newest:
+                members = members[-BAND_CHECKS:]
+            for other in reversed(members):
                 if ((value ^ other) & _MASK).bit_count() <= near:
                     group = groups.get(other)
                     if group is not None and abs(ts - group.last_seen) <= window:
@@ -136,25 +141,39 @@ class NearDuplicateIndex:
         return None
 
     def add(self, group: Group) -> None:
+        # Every fingerprint in ``groups`` is in its four bands' lists and no list
+        # holds one that is not (fp.bands() inlined: this runs for most posts).
         key = group.fingerprint
         groups = self.groups
+        bands = self.bands
         if key not in groups:
-            bands = self.bands
-            for band in fp.bands(key):
+            value = key & _MASK
+            for band in (
+                value & 0xFFFF,
+                0x10000 | ((value >> 16) & 0xFFFF),
+                0x20000 | ((value >> 32) & 0xFFFF),
+                0x30000 | (value >> 48),
+            ):
                 members = bands.get(band)
                 if members is None:
-                    bands[band] = {key: None}
+                    bands[band] = [key]
                 else:
-                    members[key] = None
+                    members.append(key)
         groups[key] = group
         if len(groups) > self.max_groups:
             oldest, _group = groups.popitem(last=False)
-            for band in fp.bands(oldest):
-                members = self.bands.get(band)
-                if members is not None:
-                    members.pop(oldest, None)
-                    if not members:
-                        del self.bands[band]
+            value = oldest & _MASK
+            for band in (
+                value & 0xFFFF,
+                0x10000 | ((value >> 16) & 0xFFFF),
+                0x20000 | ((value >> 32) & 0xFFFF),
+                0x30000 | (value >> 48),
+            ):
+                members = bands[band]
+                if len(members) == 1:
+                    del bands[band]
+                else:
+                    members.remove(oldest)
 
 
 def group_batch(
@@ -164,7 +183,7 @@ def group_batch(
     keys: Sequence[tuple[str, str]],
     authors: Sequence[str],
     texts: Sequence[str],
-) -> tuple[list[int], list[bool], list[GroupChange]]:
+) -> BatchGroups:
     """Assign a batch's posts (in order) to groups.
 
     Returns per post the token of its group (0 for posts too short to
@@ -211,4 +230,4 @@ def group_batch(
         for g in grown.values()
         if g.author_count() >= 2
     ]
-    return tokens, near, changes
+    return BatchGroups(tokens, near, changes)

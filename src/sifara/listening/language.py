@@ -37,6 +37,8 @@ _WORD = re.compile(r"[a-zà-ÿğışçöüñ']+")
 
 URDU_LETTERS = frozenset("ٹڈڑںےھ")
 PERSIAN_LETTERS = frozenset("پچژگکی")
+_URDU = re.compile("[" + "".join(sorted(URDU_LETTERS)) + "]")
+_PERSIAN = re.compile("[" + "".join(sorted(PERSIAN_LETTERS)) + "]")
 
 #: Distinctive function words (few shared between the languages on purpose).
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
@@ -238,8 +240,14 @@ def shortcut(text: str, languages: Sequence[str]) -> str | None:
     if sample.isascii():
         return _by_function_words(sample, languages)
     size = len(sample)
-    arabic = size - len(_ARABIC.sub("", sample))
-    latin = size - len(_LATIN.sub("", sample))
+    # Searching is cheaper than counting: most non-ASCII posts have no Latin
+    # letters at all, and then any Arabic letter decides as the counts would.
+    if _LATIN.search(sample) is None:
+        latin = 0
+        arabic = 1 if _ARABIC.search(sample) is not None else 0
+    else:
+        latin = size - len(_LATIN.sub("", sample))
+        arabic = size - len(_ARABIC.sub("", sample))
     if arabic == 0 and latin == 0:
         cyrillic = size - len(_CYRILLIC.sub("", sample))
         han = size - len(_HAN.sub("", sample))
@@ -249,10 +257,9 @@ def shortcut(text: str, languages: Sequence[str]) -> str | None:
             return "zh" if han * 2 >= size - sample.count(" ") else None
         return None
     if arabic >= latin * 9:
-        letters = set(sample)
-        if "ur" in languages and not letters.isdisjoint(URDU_LETTERS):
+        if "ur" in languages and _URDU.search(sample) is not None:
             return "ur"
-        if "fa" in languages and not letters.isdisjoint(PERSIAN_LETTERS):
+        if "fa" in languages and _PERSIAN.search(sample) is not None:
             return "fa"
         return "ar" if "ar" in languages else None
     if latin >= arabic * 9:
@@ -269,13 +276,16 @@ def _by_function_words(sample: str, languages: Sequence[str]) -> str | None:
     words = sample.lower().split()
     if len(words) < 3:
         return None
-    # Counted at C speed: the languages of the words that are function words.
-    hits = Counter(filter(None, map(_WORD_LANGUAGE.get, words)))
-    if not hits:
+    # The languages of the words that are function words (at C speed).
+    found = list(filter(None, map(_WORD_LANGUAGE.get, words)))
+    if not found:
         return None
-    ranked = hits.most_common(2)
-    best, best_hits = ranked[0]
-    second = ranked[1][1] if len(ranked) > 1 else 0
+    best = found[0]
+    if found.count(best) == len(found):  # one language only: the usual case
+        best_hits, second = len(found), 0
+    else:
+        ranked = Counter(found).most_common(2)
+        (best, best_hits), second = ranked[0], ranked[1][1]
     if best not in languages:
         return None
     if best_hits >= 2 and best_hits >= 3 * second and best_hits * 8 >= len(words):

@@ -2,11 +2,12 @@
 
 :meth:`Analyser.analyse_batch` takes a batch of post texts and returns, per
 text, its language, sentiment score and label, 64-bit fingerprint and the
-positions of the watch-list terms it matched. The pipeline runs it either
-inline or,
-for long streams, in a helper process while the main process stores the
-previous batch — the same function either way, and the results are plain
-lists of small values so that sending them between processes costs little.
+positions of the watch-list terms it matched; :func:`analyse_and_group` then
+assigns the batch's posts to near-duplicate groups. The pipeline runs them
+either inline or, for long streams, in a helper process (which takes over the
+near-duplicate index for the stream) while the main process stores the previous
+batch — the same functions either way, and the results are plain lists of small
+values so that sending them between processes costs little.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import NamedTuple
 
 from sifara.core.text import normalize
 from sifara.listening import fingerprint as fp
+from sifara.listening.grouping import BatchGroups, NearDuplicateIndex, group_batch
 from sifara.listening.language import LANGUAGE_SAMPLE, LanguageIdentifier
 from sifara.listening.matching import Matcher, Term
 from sifara.listening.sentiment import LexiconScorer, SentimentScorer
@@ -113,9 +115,24 @@ class Analyser:
         return BatchAnalysis(languages, scores, labels, prints, terms)
 
 
+def analyse_and_group(
+    analyser: Analyser,
+    index: NearDuplicateIndex,
+    texts: Sequence[str],
+    timestamps: Sequence[float],
+    keys: Sequence[tuple[str, str]],
+    authors: Sequence[str],
+) -> tuple[BatchAnalysis, BatchGroups]:
+    """A batch's analysis, then its near-duplicate groups in ``index`` (posts in
+    order: the index is that of whichever process runs this)."""
+    analysis = analyser.analyse_batch(texts)
+    return analysis, group_batch(index, analysis.prints, timestamps, keys, authors, texts)
+
+
 # --- the helper process ------------------------------------------------------------
 
 _worker: Analyser | None = None
+_index: NearDuplicateIndex | None = None
 
 
 def worker_init(languages: Sequence[str], terms: Sequence[Term]) -> None:
@@ -129,7 +146,20 @@ def worker_init(languages: Sequence[str], terms: Sequence[Term]) -> None:
     )
 
 
-def worker_analyse(texts: list[str]) -> BatchAnalysis:
-    if _worker is None:  # pragma: no cover - the pool always initialises
+def worker_adopt_index(index: NearDuplicateIndex) -> None:
+    """The helper's first task: the main process's near-duplicate index, which
+    the helper keeps up from here on (a task, not an initialiser argument, so
+    that the main process does not keep a copy for the pool's lifetime)."""
+    global _index
+    _index = index
+
+
+def worker_analyse(
+    texts: list[str],
+    timestamps: list[float],
+    keys: list[tuple[str, str]],
+    authors: list[str],
+) -> tuple[BatchAnalysis, BatchGroups]:
+    if _worker is None or _index is None:  # pragma: no cover - always set up first
         raise RuntimeError("analysis worker not initialised")
-    return _worker.analyse_batch(texts)
+    return analyse_and_group(_worker, _index, texts, timestamps, keys, authors)

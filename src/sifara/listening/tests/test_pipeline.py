@@ -351,3 +351,106 @@ def test_a_helper_killed_mid_stream_loses_nothing(
     assert set(Post.objects.values_list("language", flat=True)) == {"ar", "en"}
     assert PostMatch.objects.count() == 12  # every English post mentions the visa
     assert not multiprocessing.active_children()
+
+
+def test_a_helper_that_cannot_start_leaves_the_stream_to_the_main_process(
+    source: Any, settings: Any, monkeypatch: Any, caplog: Any
+) -> None:
+    import multiprocessing
+
+    from sifara.listening import pipeline, stages
+    from sifara.listening.tests.failing_helper import cannot_start
+
+    settings.SIFARA_LISTENING_BATCH_SIZE = 3
+    settings.SIFARA_LISTENING_ANALYSIS_PROCESS = True
+    monkeypatch.setattr(pipeline, "HELPER_MIN_CPUS", 1)
+    monkeypatch.setattr(stages, "worker_init", cannot_start)
+    items = [raw(f"s{i}", CAMPAIGN.format(tag=f"#{i}"), author=f"bot{i}") for i in range(12)]
+    report = ingest(items, source=source)
+    assert "helper lost" in caplog.text
+    assert report.accepted == 12 and report.analysis_wait_s == 0
+    assert set(Post.objects.values_list("language", flat=True)) == {"en"}
+    assert Cluster.objects.get().post_count == 12
+    assert not multiprocessing.active_children()
+
+
+def test_a_campaign_stays_one_cluster_when_the_helper_is_killed(
+    source: Any, settings: Any, monkeypatch: Any
+) -> None:
+    """The helper holds the near-duplicate index during a stream: killed, the
+    main process rebuilds the index from what is stored, and copies posted
+    after the kill join the cluster of the copies posted before it."""
+    import multiprocessing
+    import os
+    import signal
+
+    from sifara.listening import pipeline
+
+    settings.SIFARA_LISTENING_BATCH_SIZE = 3
+    settings.SIFARA_LISTENING_ANALYSIS_PROCESS = True
+    monkeypatch.setattr(pipeline, "HELPER_MIN_CPUS", 1)
+    killed = []
+
+    def stream() -> Any:
+        for i in range(24):
+            if i == 15 and not killed:
+                killed.extend(multiprocessing.active_children())
+                for child in killed:
+                    os.kill(child.pid, signal.SIGKILL)
+            yield raw(f"c{i}", CAMPAIGN.format(tag=f"#{i}"), author=f"bot{i}")
+
+    report = ingest(stream(), source=source)
+    assert killed, "the helper was running when the stream reached the kill"
+    assert report.accepted == 24
+    cluster = Cluster.objects.get()
+    assert cluster.post_count == 24 and cluster.author_count == 24
+    assert Post.objects.filter(cluster=cluster).count() == 24
+    assert Post.objects.filter(is_near_duplicate=True).count() == 23
+
+
+def test_a_stream_after_a_helper_stream_continues_its_clusters(
+    source: Any, settings: Any, monkeypatch: Any
+) -> None:
+    """After a long stream analysed by the helper (which kept the index), the
+    next short one, analysed inline, still recognises the campaign."""
+    from sifara.listening import pipeline
+
+    settings.SIFARA_LISTENING_BATCH_SIZE = 2
+    settings.SIFARA_LISTENING_ANALYSIS_PROCESS = True
+    monkeypatch.setattr(pipeline, "HELPER_MIN_CPUS", 1)
+    first = ingest(
+        [raw(f"h{i}", CAMPAIGN.format(tag=f"#{i}"), author=f"bot{i}") for i in range(8)],
+        source=source,
+    )
+    assert first.analysis_wait_s > 0  # the helper did the first stream
+    later = ingest([raw("late", CAMPAIGN.format(tag="#late"), author="late-bot")], source=source)
+    assert later.analysis_wait_s == 0  # inline
+    cluster = Cluster.objects.get()
+    assert cluster.post_count == 9
+    assert Post.objects.get(external_id="late").cluster_id == cluster.pk
+
+
+def test_sqlite_gets_a_larger_cache_only_while_a_stream_is_stored(
+    source: Any, monkeypatch: Any
+) -> None:
+    from django.db import connection
+
+    from sifara.listening import pipeline
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite pragmas")
+
+    def pragmas() -> tuple[int, int]:
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA cache_size")
+            cache = cur.fetchone()[0]
+            cur.execute("PRAGMA wal_autocheckpoint")
+            return cache, cur.fetchone()[0]
+
+    before = pragmas()
+    during: list[tuple[int, int]] = []
+    monkeypatch.setattr(hooks, "_hooks", [])
+    hooks.register_batch_hook(lambda **kwargs: during.append(pragmas()))
+    ingest([raw("p1", "a post about the embassy")], source=source)
+    assert during == [(-pipeline.SQLITE_CACHE_KIB, pipeline.SQLITE_CHECKPOINT_PAGES)]
+    assert pragmas() == before

@@ -142,3 +142,124 @@ def test_the_analysers_fingerprints_are_those_of_the_reference_definition() -> N
     result = analyser.analyse_batch(texts)
     assert result.prints == fp.simhash_batch([fp.clean(normalize(t)) for t in texts])
     assert result.prints[0] != 0 and result.prints[-1] == 0
+
+
+def _clean_by_tokens(normalized: str) -> str:
+    """fingerprint.clean as first written: token by token."""
+    kept = " ".join(t for t in normalized[: fp.MAX_CHARS].split() if not t.startswith(fp._MARKED))
+    return " ".join([w for w in fp.WORDS.findall(kept) if not w.isdigit()])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain words only here",
+        "#tag at the start, @mention\tand https://x.example/a?b=1 then www.site.example end",
+        "word#not-a-tag e@mail.example http:no-slashes https:// x www. y",
+        "tabs\tand\nnewlines\u00a0no-break\u2003em-space\u3000ideographic #تاغ @مستخدم",
+        "السفارة #وزارة_الخارجية تعلن 2026 ١٤٤٧ @user_1 https://t.co/abc",
+        "#" * 5 + " @ " + "http" + " www",
+        "x" * 590 + " #cut-at-the-limit word",
+        "",
+    ],
+)
+def test_clean_in_one_pass_equals_the_token_by_token_definition(text: str) -> None:
+    assert fp.clean(normalize(text)) == _clean_by_tokens(normalize(text))
+    assert fp.clean(text) == _clean_by_tokens(text)
+
+
+def _function_words_by_counter(sample: str, languages: tuple[str, ...]) -> str | None:
+    from collections import Counter
+
+    from sifara.listening import language as lang
+
+    words = sample.lower().split()
+    if len(words) < 3:
+        return None
+    hits = Counter(filter(None, map(lang._WORD_LANGUAGE.get, words)))
+    if not hits:
+        return None
+    ranked = hits.most_common(2)
+    best, best_hits = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0
+    if best not in languages:
+        return None
+    if best_hits >= 2 and best_hits >= 3 * second and best_hits * 8 >= len(words):
+        return best
+    return None
+
+
+def _shortcut_by_counts(text: str, languages: tuple[str, ...]) -> str | None:
+    """language.shortcut as first written: every script's letters counted."""
+    from sifara.listening import language as lang
+
+    sample = text[:240]
+    if "http" in sample or "@" in sample or "#" in sample:
+        sample = lang._URL_OR_MENTION.sub(" ", sample)
+    if not sample.strip():
+        return ""
+    if sample.isascii():
+        return _function_words_by_counter(sample, languages)
+    size = len(sample)
+    arabic = size - len(lang._ARABIC.sub("", sample))
+    latin = size - len(lang._LATIN.sub("", sample))
+    if arabic == 0 and latin == 0:
+        cyrillic = size - len(lang._CYRILLIC.sub("", sample))
+        han = size - len(lang._HAN.sub("", sample))
+        if cyrillic > han and "ru" in languages:
+            return "ru" if cyrillic * 2 >= size - sample.count(" ") else None
+        if han > cyrillic and "zh" in languages:
+            return "zh" if han * 2 >= size - sample.count(" ") else None
+        return None
+    if arabic >= latin * 9:
+        letters = set(sample)
+        if "ur" in languages and not letters.isdisjoint(lang.URDU_LETTERS):
+            return "ur"
+        if "fa" in languages and not letters.isdisjoint(lang.PERSIAN_LETTERS):
+            return "fa"
+        return "ar" if "ar" in languages else None
+    if latin >= arabic * 9:
+        return _function_words_by_counter(sample, languages)
+    return None
+
+
+def test_the_language_shortcut_decides_as_counting_every_script_would() -> None:
+    """shortcut() searches instead of counting where it can; on texts mixing
+    scripts and languages in every proportion it must decide as counting would."""
+    import random
+
+    rng = random.Random(7)
+    pieces = [
+        "السفارة",
+        "تعلن",
+        "the",
+        "embassy",
+        "and",
+        "of",
+        "le",
+        "et",
+        "est",
+        "ministre",
+        "el",
+        "los",
+        "und",
+        "посол",
+        "大使",
+        "گفتگو",
+        "ملاقات کی",
+        "ٹیم",
+        "café",
+        "١٤٤٧",
+        "2026",
+        "x",
+        "#tag",
+        "@who",
+    ]
+    texts = [" ".join(rng.choices(pieces, k=rng.randint(1, 30))) for _ in range(3000)]
+    decided = set()
+    for languages in (LANGS, ("ar", "en"), ("en", "fr", "ru")):
+        for text in texts:
+            found = shortcut(text, languages)
+            assert found == _shortcut_by_counts(text, languages), text
+            decided.add(found)
+    assert {"ar", "ur", "fa", "en", None} <= decided  # the texts reach every branch
