@@ -431,7 +431,8 @@ class _Pipeline:
         if self.pool is None:
             return
         log.warning("listening analysis helper lost; analysing inline from here on")
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        # A broken pool has ended its process already: waiting only reaps it.
+        self.pool.shutdown(wait=True, cancel_futures=True)
         self.pool = None
         self.helper_lost = True
         reset_state()
