@@ -48,7 +48,7 @@ from sifara.analysis.models import (
     StatementPost,
 )
 from sifara.analysis.selectors import floor_hour
-from sifara.core import policy
+from sifara.core import i18n, policy
 from sifara.core.errors import ApplicationError, PermissionDeniedError
 from sifara.listening.models import Cluster, HourlyRollup, Post, PostMatch, WatchTopic
 
@@ -591,32 +591,33 @@ def _recipients(alert: Alert) -> list[tuple[str, str]]:
 
 
 def alert_summary(alert: Alert) -> str:
-    """One line of figures, in the active language (no post bodies)."""
+    """One line of figures, in the active language and its digits (no post bodies)."""
     d = alert.details or {}
+    num = i18n.format_number
     if alert.kind in {AlertKind.VOLUME_SPIKE, AlertKind.NEGATIVE_SPIKE}:
         return _(
             "%(observed)s posts in the last %(hours)s h against %(expected)s expected "
             "from the previous %(baseline)s h (×%(ratio)s)."
         ) % {
-            "observed": int(alert.observed),
-            "hours": d.get("window_hours", ""),
-            "expected": alert.expected,
-            "baseline": d.get("baseline_hours", ""),
-            "ratio": d.get("ratio", ""),
+            "observed": num(int(alert.observed)),
+            "hours": num(d.get("window_hours")),
+            "expected": num(alert.expected),
+            "baseline": num(d.get("baseline_hours")),
+            "ratio": num(d.get("ratio")),
         }
     if alert.kind == AlertKind.PRIORITY_TERM:
         terms = ", ".join(str(t) for t in (d.get("terms") or {}))
         return _("%(count)s posts name a high-priority term: %(terms)s.") % {
-            "count": int(alert.observed),
+            "count": num(int(alert.observed)),
             "terms": terms,
         }
     if alert.kind == AlertKind.NEW_CLUSTER:
         return _("%(count)s new coordinated clusters of near-identical posts.") % {
-            "count": int(alert.observed)
+            "count": num(int(alert.observed))
         }
     handles = ", ".join("@" + str(c.get("handle")) for c in d.get("candidates", []))
     return _("%(count)s new impersonation candidates: %(handles)s.") % {
-        "count": int(alert.observed),
+        "count": num(int(alert.observed)),
         "handles": handles,
     }
 

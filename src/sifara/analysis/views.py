@@ -42,6 +42,7 @@ from sifara.analysis.selectors import Filters
 from sifara.core import i18n, policy
 from sifara.core.errors import ApplicationError
 from sifara.core.forms import apply_application_error
+from sifara.core.i18n import in_headquarters_time
 from sifara.core.pages import paginate
 from sifara.core.types import AuthenticatedHttpRequest
 from sifara.directory.models import Country, Unit
@@ -101,6 +102,7 @@ def _posts_url(request: AuthenticatedHttpRequest, **overrides: Any) -> str:
 # --- dashboard ----------------------------------------------------------------------
 
 
+@in_headquarters_time
 @never_cache
 @login_required
 @require_GET
@@ -206,6 +208,7 @@ def _active_filters(request: AuthenticatedHttpRequest, filters: Filters) -> list
     return shown
 
 
+@in_headquarters_time
 @never_cache
 @login_required
 @require_GET
@@ -275,6 +278,7 @@ def _csv_rows(posts: Iterator[Post]) -> Iterator[str]:
         )
 
 
+@in_headquarters_time
 @never_cache
 @login_required
 @require_GET
@@ -305,6 +309,7 @@ def post_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     return response
 
 
+@in_headquarters_time
 @login_required
 @require_POST
 def saved_search_save(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -325,6 +330,7 @@ def saved_search_save(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect(reverse("analysis:dashboard") + ("?" + query if query else ""))
 
 
+@in_headquarters_time
 @login_required
 @require_POST
 def saved_search_delete(request: AuthenticatedHttpRequest, search_id: int) -> HttpResponse:
@@ -338,6 +344,7 @@ def saved_search_delete(request: AuthenticatedHttpRequest, search_id: int) -> Ht
 # --- alerts -------------------------------------------------------------------------
 
 
+@in_headquarters_time
 @never_cache
 @login_required
 @require_GET
@@ -363,6 +370,7 @@ def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "analysis/alert_list.html", context)
 
 
+@in_headquarters_time
 @never_cache
 @login_required
 @require_GET
@@ -394,6 +402,7 @@ def alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> HttpRespon
     return render(request, "analysis/alert_detail.html", context)
 
 
+@in_headquarters_time
 @login_required
 @require_POST
 def alert_acknowledge(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
@@ -408,6 +417,7 @@ def alert_acknowledge(request: AuthenticatedHttpRequest, alert_id: int) -> HttpR
     return redirect("analysis:alert_detail", alert_id=alert.pk)
 
 
+@in_headquarters_time
 @never_cache
 @login_required
 @require_GET
@@ -450,6 +460,7 @@ def _rule_data(form: AlertRuleForm) -> services.RuleData:
     )
 
 
+@in_headquarters_time
 @login_required
 def rule_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "listening.manage_alerts")
@@ -474,6 +485,7 @@ def rule_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+@in_headquarters_time
 @login_required
 def rule_edit(request: AuthenticatedHttpRequest, rule_id: int) -> HttpResponse:
     policy.require(request.user, "listening.manage_alerts")
@@ -517,6 +529,7 @@ def rule_edit(request: AuthenticatedHttpRequest, rule_id: int) -> HttpResponse:
     )
 
 
+@in_headquarters_time
 @login_required
 @require_POST
 def rule_delete(request: AuthenticatedHttpRequest, rule_id: int) -> HttpResponse:
@@ -534,6 +547,7 @@ def rule_delete(request: AuthenticatedHttpRequest, rule_id: int) -> HttpResponse
 # --- statements ---------------------------------------------------------------------
 
 
+@in_headquarters_time
 @never_cache
 @login_required
 @require_GET
@@ -559,6 +573,7 @@ def _statement_data(form: StatementForm) -> services.StatementData:
     )
 
 
+@in_headquarters_time
 @login_required
 def statement_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "listening.manage_statements")
@@ -583,6 +598,7 @@ def statement_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+@in_headquarters_time
 @login_required
 def statement_edit(request: AuthenticatedHttpRequest, statement_id: int) -> HttpResponse:
     policy.require(request.user, "listening.manage_statements")
@@ -613,6 +629,7 @@ def statement_edit(request: AuthenticatedHttpRequest, statement_id: int) -> Http
     )
 
 
+@in_headquarters_time
 @never_cache
 @login_required
 @require_GET
@@ -654,6 +671,7 @@ def statement_detail(request: AuthenticatedHttpRequest, statement_id: int) -> Ht
 # --- claims -------------------------------------------------------------------------
 
 
+@in_headquarters_time
 @never_cache
 @login_required
 @require_GET
@@ -685,6 +703,7 @@ def _claim_data(form: ClaimForm) -> services.ClaimData:
     )
 
 
+@in_headquarters_time
 @login_required
 def claim_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "listening.manage_claims")
@@ -706,6 +725,7 @@ def claim_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+@in_headquarters_time
 @login_required
 def claim_edit(request: AuthenticatedHttpRequest, claim_id: int) -> HttpResponse:
     policy.require(request.user, "listening.manage_claims")
@@ -747,6 +767,7 @@ def claim_edit(request: AuthenticatedHttpRequest, claim_id: int) -> HttpResponse
     )
 
 
+@in_headquarters_time
 @never_cache
 @login_required
 @require_GET
@@ -777,6 +798,7 @@ def claim_detail(request: AuthenticatedHttpRequest, claim_id: int) -> HttpRespon
     return render(request, "analysis/claim_detail.html", context)
 
 
+@in_headquarters_time
 @login_required
 @require_POST
 def claim_link(request: AuthenticatedHttpRequest, claim_id: int) -> HttpResponse:
@@ -792,6 +814,7 @@ def claim_link(request: AuthenticatedHttpRequest, claim_id: int) -> HttpResponse
     return redirect("analysis:claim_detail", claim_id=claim.pk)
 
 
+@in_headquarters_time
 @login_required
 @require_POST
 def claim_unlink(request: AuthenticatedHttpRequest, claim_id: int, link_id: int) -> HttpResponse:
@@ -802,6 +825,7 @@ def claim_unlink(request: AuthenticatedHttpRequest, claim_id: int, link_id: int)
     return redirect("analysis:claim_detail", claim_id=claim.pk)
 
 
+@in_headquarters_time
 @login_required
 @require_GET
 def claim_review_json(
@@ -827,6 +851,7 @@ def claim_review_json(
 # --- coordinated behaviour ----------------------------------------------------------
 
 
+@in_headquarters_time
 @never_cache
 @login_required
 @require_GET
@@ -838,6 +863,7 @@ def cluster_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+@in_headquarters_time
 @never_cache
 @login_required
 @require_GET

@@ -8,8 +8,11 @@ mission's or the viewer's); they are stored in UTC.
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
+from collections.abc import Callable
 from datetime import date, datetime, tzinfo
+from typing import ParamSpec, TypeVar
 
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
@@ -17,6 +20,9 @@ from babel import numbers as babel_numbers
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
@@ -48,6 +54,20 @@ def _zone(tz: str | tzinfo | None) -> tzinfo:
     if isinstance(tz, str):
         return zoneinfo.ZoneInfo(tz)
     return tz
+
+
+def in_headquarters_time(view: Callable[P, R]) -> Callable[P, R]:
+    """Render ``view``'s times in headquarters time (``SIFARA_HQ_TIMEZONE``):
+    the listening and analysis pages, whose charts, day buckets and date
+    filters are in that zone, show the posts' times in it too. Date-time form
+    fields read their input in it. Stored values stay UTC."""
+
+    @functools.wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        with timezone.override(settings.SIFARA_HQ_TIMEZONE):
+            return view(*args, **kwargs)
+
+    return wrapped
 
 
 def format_datetime(value: datetime | None, tz: str | tzinfo | None = None) -> str:

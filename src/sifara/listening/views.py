@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from sifara.core import policy
 from sifara.core.errors import ApplicationError
 from sifara.core.forms import apply_application_error
+from sifara.core.i18n import in_headquarters_time
 from sifara.core.types import AuthenticatedHttpRequest
 from sifara.directory.models import localized
 from sifara.listening import selectors, services
@@ -42,6 +43,7 @@ def _config_rows(config: dict[str, object]) -> list[tuple[str, str]]:
     return rows
 
 
+@in_headquarters_time
 @login_required
 def source_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     sources = list(selectors.source_list_for_user(user=request.user))
@@ -61,6 +63,7 @@ def source_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+@in_headquarters_time
 @login_required
 def source_detail(request: AuthenticatedHttpRequest, source_id: int) -> HttpResponse:
     source = selectors.source_get_for_user(user=request.user, source_id=source_id)
@@ -78,6 +81,7 @@ def source_detail(request: AuthenticatedHttpRequest, source_id: int) -> HttpResp
     )
 
 
+@in_headquarters_time
 @login_required
 def source_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     selectors.source_list_for_user(user=request.user)  # 404 for those who cannot see sources
@@ -104,6 +108,7 @@ def source_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "listening/source_form.html", {"form": form})
 
 
+@in_headquarters_time
 @login_required
 @require_POST
 def source_toggle(request: AuthenticatedHttpRequest, source_id: int) -> HttpResponse:
@@ -136,6 +141,7 @@ def _topic_units(request: AuthenticatedHttpRequest, topic: WatchTopic | None = N
     return units
 
 
+@in_headquarters_time
 @login_required
 def watch_topic_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     topics = list(
@@ -171,6 +177,7 @@ def _topic_context(
     }
 
 
+@in_headquarters_time
 @login_required
 def watch_topic_detail(request: AuthenticatedHttpRequest, topic_id: int) -> HttpResponse:
     topic = selectors.watch_topic_get_for_user(user=request.user, topic_id=topic_id)
@@ -178,6 +185,7 @@ def watch_topic_detail(request: AuthenticatedHttpRequest, topic_id: int) -> Http
     return render(request, "listening/watch_topic_detail.html", context)
 
 
+@in_headquarters_time
 @login_required
 def watch_topic_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_manage(request)
@@ -199,6 +207,7 @@ def watch_topic_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "listening/watch_topic_form.html", {"form": form, "topic": None})
 
 
+@in_headquarters_time
 @login_required
 def watch_topic_edit(request: AuthenticatedHttpRequest, topic_id: int) -> HttpResponse:
     topic = selectors.watch_topic_get_for_user(user=request.user, topic_id=topic_id)
@@ -229,6 +238,7 @@ def watch_topic_edit(request: AuthenticatedHttpRequest, topic_id: int) -> HttpRe
     )
 
 
+@in_headquarters_time
 @login_required
 @require_POST
 def watch_topic_toggle(request: AuthenticatedHttpRequest, topic_id: int) -> HttpResponse:
@@ -250,6 +260,7 @@ def _terms_response(
     return render(request, "listening/partials/watch_terms.html", context, status=status)
 
 
+@in_headquarters_time
 @login_required
 @require_POST
 def watch_term_add(request: AuthenticatedHttpRequest, topic_id: int) -> HttpResponse:
@@ -278,6 +289,7 @@ def watch_term_add(request: AuthenticatedHttpRequest, topic_id: int) -> HttpResp
     return render(request, "listening/watch_topic_detail.html", context, status=400)
 
 
+@in_headquarters_time
 @login_required
 @require_POST
 def watch_term_remove(

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from sifara.analysis import services
 from sifara.analysis.models import Alert, AlertKind
@@ -69,7 +70,10 @@ def test_volume_spike_against_the_trailing_baseline(analyst: Any, digital_unit: 
     assert alert.window_start == NOW.replace(minute=0)
     # the posts that triggered it are attached
     assert alert.posts.count() == 16
-    assert "16 posts in the last 1 h against 5.0 expected" in services.alert_summary(alert)
+    assert "16 posts in the last 1 h against 5 expected" in services.alert_summary(alert)
+    with translation.override("ar"):  # figures in the reader's digits too
+        summary = services.alert_summary(alert)
+    assert "١٦" in summary and "١٢" in summary and "16" not in summary
 
 
 def test_minimum_posts_keeps_tiny_numbers_quiet(analyst: Any, digital_unit: Any) -> None:

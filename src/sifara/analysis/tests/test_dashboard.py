@@ -206,3 +206,29 @@ def test_chart_points_lead_to_their_posts(
     french = next(item for item in data["languages"]["items"] if item["value"] == 1)
     drill = client.get(french["url"]).content.decode()
     assert drill.count('data-testid="post"') == 1
+
+
+def test_pages_show_post_times_in_headquarters_time(
+    analyst: Any, digital_unit: Any, verified_client: Any, settings: Any
+) -> None:
+    """The dashboard's charts, buckets and filters are in headquarters time; the
+    posts' times on the drill-down and cluster pages are too (not UTC)."""
+    from sifara.core import i18n
+    from sifara.listening.models import Cluster
+
+    settings.SIFARA_HQ_TIMEZONE = "Asia/Riyadh"  # UTC+3 all year
+    at = (timezone.now() - timedelta(hours=2)).replace(second=0, microsecond=0)
+    cluster = Cluster.objects.create(
+        fingerprint=7, sample_text="copy", first_seen=at, last_seen=at, post_count=2
+    )
+    add_posts(
+        [P(at=at, author=f"bot{i}", text="copy", cluster=cluster) for i in range(2)],
+    )
+    hq_time = i18n.format_time(at, "Asia/Riyadh")
+    utc_time = i18n.format_time(at, "UTC")
+    assert hq_time != utc_time
+    client = verified_client(analyst)
+    for url in ("/listening/posts/?period=24h", f"/listening/clusters/{cluster.pk}/"):
+        body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert hq_time in body, url
+        assert utc_time not in body, url
