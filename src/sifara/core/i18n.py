@@ -43,9 +43,15 @@ def _digits(text: str) -> str:
 
 
 def format_number(value: int | float | None) -> str:
+    """``١٬٢٣٤٫٥`` (Arabic separators with Arabic-Indic digits, as the charts'
+    ``Intl.NumberFormat`` writes them) / ``1,234.5``."""
     if value is None:
         return ""
-    return _digits(babel_numbers.format_decimal(value, locale=active_locale()))
+    return _digits(
+        babel_numbers.format_decimal(
+            value, locale=active_locale(), numbering_system=numbering_system()
+        )
+    )
 
 
 def _zone(tz: str | tzinfo | None) -> tzinfo:
