@@ -28,16 +28,14 @@ COLORS = {
 }
 
 
-def _digits(text: str) -> str:
-    return i18n._digits(text)
-
-
 def bucket_label(moment: datetime, bucket: str) -> str:
     local = moment.astimezone(hq_zone())
     locale = i18n.active_locale()
     if bucket == "hour":
-        return _digits(babel_dates.format_datetime(local, "d MMM HH:mm", locale=locale))
-    return _digits(babel_dates.format_date(local.date(), "d MMM", locale=locale))
+        return i18n.localize_digits(
+            babel_dates.format_datetime(local, "d MMM HH:mm", locale=locale)
+        )
+    return i18n.localize_digits(babel_dates.format_date(local.date(), "d MMM", locale=locale))
 
 
 def volume_chart(board: Dashboard, url_for_bucket: Callable[[datetime], str]) -> dict[str, Any]:
@@ -105,7 +103,7 @@ def donut_chart(items: list[tuple[str, int, str, str]]) -> dict[str, Any]:
 
 
 def hours_after_labels(hours: int) -> list[str]:
-    return [_digits(f"+{h}") for h in range(hours)]
+    return [i18n.localize_digits(f"+{h}") for h in range(hours)]
 
 
 def reaction_chart(reaction: Reaction) -> dict[str, Any]:
@@ -189,7 +187,9 @@ def timeline_chart(points: list[tuple[datetime, int]]) -> dict[str, Any]:
     return {
         "type": "series",
         "labels": [
-            _digits(babel_dates.format_time(m.astimezone(hq_zone()), "HH:mm", locale=locale))
+            i18n.localize_digits(
+                babel_dates.format_time(m.astimezone(hq_zone()), "HH:mm", locale=locale)
+            )
             for m, _n in points
         ],
         "axes": [_("Posts")],

@@ -38,7 +38,8 @@ def numbering_system() -> str:
     return "latn"
 
 
-def _digits(text: str) -> str:
+def localize_digits(text: str) -> str:
+    """``text`` with Arabic-Indic digits where the active language uses them."""
     return text.translate(_ARABIC_INDIC) if numbering_system() == "arab" else text
 
 
@@ -47,8 +48,17 @@ def format_number(value: int | float | None) -> str:
     ``Intl.NumberFormat`` writes them) / ``1,234.5``."""
     if value is None:
         return ""
-    return _digits(
+    return localize_digits(
         babel_numbers.format_decimal(
+            value, locale=active_locale(), numbering_system=numbering_system()
+        )
+    )
+
+
+def format_percent(value: float) -> str:
+    """A share (0.12) as ``12%`` / ``١٢%`` in the active language."""
+    return localize_digits(
+        babel_numbers.format_percent(
             value, locale=active_locale(), numbering_system=numbering_system()
         )
     )
@@ -90,13 +100,13 @@ def format_date(value: date | datetime | None, fmt: str = "long") -> str:
     if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         value = value.date()
-    return _digits(babel_dates.format_date(value, format=fmt, locale=active_locale()))
+    return localize_digits(babel_dates.format_date(value, format=fmt, locale=active_locale()))
 
 
 def format_time(value: datetime | None, tz: str | tzinfo | None = None) -> str:
     if value is None:
         return ""
-    return _digits(
+    return localize_digits(
         babel_dates.format_time(value, format="short", tzinfo=_zone(tz), locale=active_locale())
     )
 

@@ -120,7 +120,8 @@ class NearDuplicateIndex:
         value = fingerprint & _MASK
         get = self.bands.get
         near = fp.NEAR_BITS
-        # The four bands of fp.bands(), inlined (this runs once per post).
+        # The four bands of fp.bands(), inlined (this runs once per post; a test
+        # holds the index to fp.bands()).
         for band in (
             value & 0xFFFF,
             0x10000 | ((value >> 16) & 0xFFFF),

@@ -257,6 +257,19 @@ class _Prepared:
     changes: list[GroupChange] = field(default_factory=list)
 
 
+def _analysis_inputs(
+    rows: list[_Row],
+) -> tuple[list[str], list[float], list[tuple[str, str]], list[str]]:
+    """What :func:`~sifara.listening.stages.analyse_and_group` takes after the
+    analyser and index, inline or in the helper: texts, timestamps, keys, authors."""
+    return (
+        [r.item.text for r in rows],
+        [r.ts for r in rows],
+        [(r.item.platform, r.item.external_id) for r in rows],
+        [r.item.author_handle for r in rows],
+    )
+
+
 def _clean_text(value: str, limit: int) -> str:
     if not value:
         return value
@@ -409,17 +422,10 @@ class _Pipeline:
                 initializer=stages.worker_init,
                 initargs=(self.analyser.identifier.languages, self.terms),
             )
-        rows = prepared.rows
         try:
             if starting:
                 self._hand_index_over(stages.worker_adopt_index)
-            return self.pool.submit(
-                stages.worker_analyse,
-                [r.item.text for r in rows],
-                [r.ts for r in rows],
-                [(r.item.platform, r.item.external_id) for r in rows],
-                [r.item.author_handle for r in rows],
-            )
+            return self.pool.submit(stages.worker_analyse, *_analysis_inputs(prepared.rows))
         except BrokenProcessPool:
             self._lose_helper()
             return None
@@ -533,15 +539,7 @@ class _Pipeline:
             else:
                 self.report.analysis_wait_s += time.perf_counter() - waited
                 return result
-        rows = prepared.rows
-        return analyse_and_group(
-            self.analyser,
-            self.state.index,
-            [r.item.text for r in rows],
-            [r.ts for r in rows],
-            [(r.item.platform, r.item.external_id) for r in rows],
-            [r.item.author_handle for r in rows],
-        )
+        return analyse_and_group(self.analyser, self.state.index, *_analysis_inputs(prepared.rows))
 
     def _existing(self, rows: list[_Row]) -> set[tuple[str, str]]:
         by_platform: dict[str, list[str]] = {}

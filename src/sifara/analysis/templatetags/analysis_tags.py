@@ -67,11 +67,9 @@ def percent_of(value: Any, total: Any) -> int:
 
 @register.filter
 def lpercent(value: Any) -> str:
-    """A whole percentage (0..100) in the active language's format (12% / ١٢٪)."""
-    from babel import numbers as babel_numbers
-
+    """A whole percentage (0..100) in the active language's format (12% / ١٢%)."""
     try:
         number = float(value) / 100
     except (TypeError, ValueError):
         return ""
-    return i18n._digits(babel_numbers.format_percent(number, locale=i18n.active_locale()))
+    return i18n.format_percent(number)

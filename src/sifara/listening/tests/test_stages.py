@@ -263,3 +263,26 @@ def test_the_language_shortcut_decides_as_counting_every_script_would() -> None:
             assert found == _shortcut_by_counts(text, languages), text
             decided.add(found)
     assert {"ar", "ur", "fa", "en", None} <= decided  # the texts reach every branch
+
+
+def test_the_index_files_fingerprints_under_fingerprint_bands() -> None:
+    """NearDuplicateIndex inlines fp.bands() on its hot path: it must file and
+    drop each fingerprint under exactly those four bands."""
+    import random
+
+    from sifara.listening.grouping import NearDuplicateIndex
+
+    rng = random.Random(3)
+    index = NearDuplicateIndex(window_s=3600, max_groups=50)
+    prints = [rng.getrandbits(64) - (1 << 63) for _ in range(80)]
+    for position, value in enumerate(prints):
+        index.new_group(value, float(position), ("x", str(position)), "a")
+    kept = prints[-50:]  # the oldest 30 were dropped
+    expected: dict[int, list[int]] = {}
+    for value in kept:
+        for band in fp.bands(value):
+            expected.setdefault(band, []).append(value)
+    assert index.bands == expected
+    near = kept[0] ^ 0b101  # two bits away
+    found = index.find(near, 80.0)
+    assert found is not None and found.fingerprint == kept[0]
