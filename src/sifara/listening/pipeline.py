@@ -332,6 +332,7 @@ class _Pipeline:
             self.state = _load_state()
         self.pool: Any = None
         self.helper_lost = False
+        self.rebuild_index = False
         self.vendor = connection.vendor
         self.placeholder = "?" if self.vendor == "sqlite" else "%s"
         self.adapt_dt = _sqlite_datetime if self.vendor == "sqlite" else _as_is
@@ -441,8 +442,10 @@ class _Pipeline:
         self.pool.shutdown(wait=True, cancel_futures=True)
         self.pool = None
         self.helper_lost = True
-        reset_state()
-        self.state = _load_state()
+        # Not rebuilt now: a batch the helper finished may still be waiting to
+        # be stored, with group tokens of the helper's index. The first batch
+        # analysed here rebuilds it, once every earlier batch is stored.
+        self.rebuild_index = True
 
     def _hand_index_over(self, adopt: Any) -> None:
         """The helper takes the near-duplicate index over for the rest of the
@@ -539,6 +542,10 @@ class _Pipeline:
             else:
                 self.report.analysis_wait_s += time.perf_counter() - waited
                 return result
+        if self.rebuild_index:
+            reset_state()
+            self.state = _load_state()
+            self.rebuild_index = False
         return analyse_and_group(self.analyser, self.state.index, *_analysis_inputs(prepared.rows))
 
     def _existing(self, rows: list[_Row]) -> set[tuple[str, str]]:

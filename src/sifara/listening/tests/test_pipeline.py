@@ -383,6 +383,7 @@ def test_a_campaign_stays_one_cluster_when_the_helper_is_killed(
     import multiprocessing
     import os
     import signal
+    import time
 
     from sifara.listening import pipeline
 
@@ -394,9 +395,14 @@ def test_a_campaign_stays_one_cluster_when_the_helper_is_killed(
     def stream() -> Any:
         for i in range(24):
             if i == 15 and not killed:
+                # Let the helper finish the batch it has, then kill it and let
+                # the pool notice before the next batch is handed over: that
+                # batch's analysis is good but not stored when the loss shows.
+                time.sleep(0.5)
                 killed.extend(multiprocessing.active_children())
                 for child in killed:
                     os.kill(child.pid, signal.SIGKILL)
+                time.sleep(0.5)
             yield raw(f"c{i}", CAMPAIGN.format(tag=f"#{i}"), author=f"bot{i}")
 
     report = ingest(stream(), source=source)
